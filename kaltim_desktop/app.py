@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Start-up wiring, and nothing else: language, data directory, logging, then either a
+command-line command or the application itself.
+
+Expected problems (:class:`~kaltim_desktop.errors.KaltimError`) end with their one-line message
+on stderr and their exit code; anything else is a bug: it is logged with its traceback and the
+user is pointed at the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from kaltim_desktop import __version__, i18n
+from kaltim_desktop.errors import KaltimError
+from kaltim_desktop.i18n import _
+from kaltim_desktop.logging_setup import setup_logging
+from kaltim_desktop.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+EXIT_UNEXPECTED = 70  # EX_SOFTWARE: an internal error, as opposed to a KaltimError's own code
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed writer
+DEMO_SUBDIR = "demo"
+
+
+def _early_options(argv: Sequence[str]) -> argparse.Namespace:
+    """Pick ``--lang`` out of the arguments before the real parser (with its translated help
+    texts) is built."""
+    early = argparse.ArgumentParser(add_help=False)
+    # No choices here: a wrong value is reported by the full parser, with the full usage.
+    early.add_argument("--lang")
+    options, _rest = early.parse_known_args(argv)
+    return options
+
+
+def _configure_streams() -> None:
+    # A Windows console may not encode every character of a name; print what it can.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def start_application(ctx, *, demo: bool) -> int:
+    """Open (upgrading if needed) the database and show the start screen.
+
+    Until the window exists the start screen is a printed summary. The GUI replaces the body of
+    this function: build the QApplication and ``MainWindow(db, runner, settings)`` here, keep
+    the database open for the window's lifetime and return ``app.exec()``.
+    """
+    from kaltim_desktop.cli.demo_command import ensure_demo_data, print_summary
+    from kaltim_desktop.services.maintenance import data_summary
+
+    with ctx.database() as db:
+        if demo:
+            ensure_demo_data(db)
+        print_summary(data_summary(db), ctx)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the application; return the process exit code.
+
+    Args:
+        argv: the arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _configure_streams()
+    early = _early_options(argv)
+    # An unsupported value falls back to the default language (set_language does that).
+    i18n.set_language(early.lang or os.environ.get("KALTIM_LANG") or i18n.DEFAULT_LANGUAGE)
+
+    from kaltim_desktop.cli import Context, build_parser, run_command
+
+    args = build_parser().parse_args(argv)  # exits 2 with a usage message on bad arguments
+    try:
+        directory = data_dir(args.data_dir)
+        if args.demo:
+            directory = directory / DEMO_SUBDIR
+            directory.mkdir(parents=True, exist_ok=True)
+        log_file = setup_logging(directory)
+    except OSError as exc:
+        print(
+            _one_line(_("The data directory cannot be used: {error}").format(error=exc)),
+            file=sys.stderr,
+        )
+        return KaltimError.exit_code
+
+    log.info(
+        "kaltim_desktop %s, command %s, language %s",
+        __version__,
+        getattr(args, "command", None),
+        i18n.current_language(),
+    )
+    ctx = Context(data_dir=directory, log_file=log_file)
+    try:
+        if args.command:
+            return run_command(args, ctx)
+        return start_application(ctx, demo=args.demo)
+    except KaltimError as exc:
+        # The message is shown, not logged: it is already fit for the user, and the log keeps
+        # to ids and error types.
+        log.info("stopped by %s (exit %d)", type(exc).__name__, exc.exit_code)
+        print(_one_line(exc.message), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and keep Python from complaining
+        # again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        log.info("interrupted")
+        print(_("Interrupted."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            _one_line(_("Unexpected error, see the log: {path}").format(path=log_file)),
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED

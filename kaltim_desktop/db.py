@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Opening, migrating, backing up and checking the database.
+
+On every start (:func:`open_database`): refuse a database written by a newer version without
+touching it, back it up with the SQLite backup API (keeping the last few), upgrade it with Alembic
+on one connection with foreign keys off and transactional DDL, then run
+``PRAGMA foreign_key_check`` before committing. A failing migration leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaltim_desktop.errors import DatabaseError, SchemaTooNew
+from kaltim_desktop.i18n import _
+from kaltim_desktop.paths import migrations_dir
+
+log = logging.getLogger(__name__)
+
+BACKUPS_KEPT = 5
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """Create an engine; for SQLite apply WAL, busy timeout and transactional DDL.
+
+    pysqlite's own transaction handling emits no BEGIN before DDL, so a failing migration would
+    leave half-built tables behind; we take over BEGIN ourselves (SQLAlchemy's documented recipe).
+    """
+    # hide_parameters: bound values (names, NIKs) must never appear in exception texts or logs.
+    engine = create_engine(url, hide_parameters=True)
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        with closing(dbapi_connection.cursor()) as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # PRAGMA foreign_keys is ignored inside a transaction, so it is set per connection.
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            # FULL: a commit survives a power cut, which on a field laptop is a real event.
+            cursor.execute("PRAGMA synchronous=FULL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # Writers take the write lock up front, so two writers queue instead of deadlocking.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class Database:
+    """The engine plus one session factory for reads and one for writing transactions."""
+
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case = one transaction: committed on success, rolled back on any error."""
+        with self._write_sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session; whatever it did is rolled back on exit."""
+        with self._read_sessions() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# ---- Alembic --------------------------------------------------------------------------------
+
+
+def alembic_config() -> Config:
+    """Build the Alembic configuration in code, so no alembic.ini is needed at run time."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only, so validating or reading a file can never change it."""
+    # as_uri() percent-encodes '?' and '#', which would otherwise end the file name.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def current_revision(path: Path) -> str | None:
+    """Read the schema revision of a database file without changing it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with closing(connect_read_only(path)) as conn:
+            conn.execute("PRAGMA schema_version")  # fails fast on a file that is not SQLite
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            if not has_table:
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            _("The file is not a database of this application or is damaged.")
+        ) from exc
+    return row[0] if row else None
+
+
+def ensure_not_newer(revision: str | None) -> None:
+    """Raise :class:`SchemaTooNew` when ``revision`` is unknown to this build."""
+    if revision is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(revision)
+    except Exception:  # alembic raises several types for an unknown id
+        known = None
+    if known is None:
+        raise SchemaTooNew(
+            _(
+                "This database was written by a newer version of the application. "
+                "Install the newer version; the file has not been changed."
+            )
+        )
+
+
+def migrate(path: Path) -> None:
+    """Upgrade the database at ``path`` to the head revision in one transaction.
+
+    Raises:
+        DatabaseError: the upgrade failed; the transaction was rolled back, the file is as it was.
+    """
+    engine = make_engine(sqlite_url(path), foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise DatabaseError(
+                    _("The upgraded database failed its consistency check; nothing was changed.")
+                )
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        log.exception("database upgrade failed and was rolled back")
+        raise DatabaseError(
+            _("The database could not be upgraded; it has not been changed. See the log file.")
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+# ---- Backups --------------------------------------------------------------------------------
+
+
+def backup(
+    path: Path, target_dir: Path, *, label: str = "backup", keep: int = BACKUPS_KEPT
+) -> Path:
+    """Copy the live database with the SQLite online backup API (a plain file copy could miss
+    pages still in the WAL), then keep only the newest ``keep`` backups.
+
+    The timestamp leads the file name, so name order is age order whatever the label.
+    """
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = target_dir / f"kaltim-{stamp}-{label}.sqlite"
+    partial = target.with_suffix(".partial")
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(partial)) as dest:
+        source.backup(dest)
+    partial.replace(target)
+    if keep:
+        for old in sorted(target_dir.glob("kaltim-*.sqlite"))[:-keep]:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def check_integrity(path: Path) -> list[str]:
+    """Run SQLite's integrity and foreign-key checks; return the problems found."""
+    problems: list[str] = []
+    with closing(connect_read_only(path)) as conn:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += result
+        problems += [
+            f"foreign key: {row[0]} row {row[1]}"
+            for row in conn.execute("PRAGMA foreign_key_check")
+        ]
+    return problems
+
+
+def open_database(path: Path, backups: Path | None = None) -> Database:
+    """Open (creating or upgrading) the database at ``path`` and return it ready for use."""
+    revision = current_revision(path)
+    ensure_not_newer(revision)
+    existed = revision is not None
+    if existed and backups is not None:
+        backup(path, backups, label=f"r{revision}")
+    if revision != head_revision():
+        log.info("upgrading database from %s to %s", revision, head_revision())
+        migrate(path)
+    engine = make_engine(sqlite_url(path))
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return Database(engine, path)

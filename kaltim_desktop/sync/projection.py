@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Turning ops into table rows.
+
+Local writes and replay (later: bundle import) go through these same functions, so the tables
+are by construction a function of the op log: replaying the log into an empty database
+reproduces them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Date, delete, insert
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.domain.names import name_tokens
+from kaltim_desktop.models import REPLICATED, PersonNameToken
+
+# Columns never set through an op: identity and timestamps come from the op itself, and
+# derived columns are recomputed by :func:`derived_values`.
+_MANAGED = {"id", "created_at", "updated_at"}
+_DERIVED = {"person": {"nik_reversed"}}
+
+
+def writable_columns(entity: str) -> frozenset[str]:
+    model = REPLICATED[entity]
+    skip = _MANAGED | _DERIVED.get(entity, set())
+    return frozenset(c.key for c in model.__table__.columns if c.key not in skip)
+
+
+_WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
+_DATE_COLUMNS = {
+    entity: frozenset(c.key for c in model.__table__.columns if isinstance(c.type, Date))
+    for entity, model in REPLICATED.items()
+}
+
+
+def check_fields(entity: str, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - _WRITABLE[entity]
+    if unknown:
+        raise ValueError(f"{entity}: fields not writable through ops: {sorted(unknown)}")
+
+
+def encode(value: Any) -> Any:
+    """Python value → JSON-safe op value."""
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in ops")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def encode_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: encode(value) for key, value in fields.items()}
+
+
+def decode_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """JSON op values → Python values for the columns of ``entity``."""
+    dates = _DATE_COLUMNS[entity]
+    return {
+        key: (date.fromisoformat(value) if key in dates and value is not None else value)
+        for key, value in fields.items()
+    }
+
+
+def derived_values(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if entity == "person" and "nik" in fields:
+        nik = fields["nik"]
+        return {"nik_reversed": nik[::-1] if nik else None}
+    return {}
+
+
+def hlc_time(wall_ms: int) -> datetime:
+    return datetime.fromtimestamp(wall_ms / 1000, UTC)
+
+
+def create_row(entity: str, entity_id: str, fields: dict[str, Any], at: datetime) -> dict:
+    """The full row a ``create`` op produces (``fields`` already decoded)."""
+    row = dict.fromkeys(_WRITABLE[entity])
+    row["deleted"] = False
+    row.update(fields)
+    row.update(derived_values(entity, fields))
+    row.update(id=entity_id, created_at=at, updated_at=at)
+    return row
+
+
+def update_values(entity: str, fields: dict[str, Any], at: datetime) -> dict:
+    values = dict(fields)
+    values.update(derived_values(entity, fields))
+    values["updated_at"] = at
+    return values
+
+
+def refresh_search_index(
+    session: Session, rows: list[tuple[str, str | None]], *, new: bool = False
+) -> None:
+    """Rebuild the name tokens of persons ``(person_id, name)`` whose name was written;
+    ``new`` persons have no tokens yet, so there is nothing to delete first."""
+    if not rows:
+        return
+    ids = [] if new else [person_id for person_id, _ in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(PersonNameToken).where(PersonNameToken.person_id.in_(chunk)))
+    tokens = [
+        {"token": token, "person_id": person_id}
+        for person_id, name in rows
+        for token in sorted(set(name_tokens(name or "")))
+    ]
+    if tokens:
+        session.execute(insert(PersonNameToken.__table__), tokens)

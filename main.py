@@ -1,0 +1,3 @@
+from kaltim_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Indonesian catalogue: complete for the current source, compiled, and really used.
+
+When a test here fails after a code change, refresh the catalogue (see the README):
+
+    uv run pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \\
+        --project=kaltim-desktop -o kaltim_desktop/locale/kaltim_desktop.pot kaltim_desktop
+    uv run pybabel update -D kaltim_desktop -i kaltim_desktop/locale/kaltim_desktop.pot \\
+        -d kaltim_desktop/locale -l id --ignore-obsolete
+    (translate the new or fuzzy entries in the .po)
+    uv run pybabel compile -d kaltim_desktop/locale -D kaltim_desktop
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+import kaltim_desktop
+from kaltim_desktop import i18n
+from kaltim_desktop.domain.nik import parse_nik
+from kaltim_desktop.domain.vocab import RELATION, SEX
+from kaltim_desktop.i18n import _
+
+PACKAGE_DIR = Path(kaltim_desktop.__file__).parent
+ROOT = PACKAGE_DIR.parent
+LC_MESSAGES = i18n.LOCALE_DIR / "id" / "LC_MESSAGES"
+PO_FILE = LC_MESSAGES / f"{i18n.DOMAIN}.po"
+MO_FILE = LC_MESSAGES / f"{i18n.DOMAIN}.mo"
+
+# The same keywords as the pybabel command line: the defaults plus -k _ -k N_ -k ngettext:1,2.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "N_": None, "ngettext": (1, 2)}
+
+# str.format fields ({count}, {seconds:.1f}) and printf conversions (%s, %(name)s, %d, %%).
+BRACE_FIELD = re.compile(r"\{[^{}]*\}")
+PERCENT_FIELD = re.compile(
+    r"%(?:\([^)]*\))?[#0 +-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]"
+)
+
+
+@cache
+def source_msgids() -> frozenset[str | tuple[str, ...]]:
+    """Every msgid that Babel extracts from the package now (plural ones as tuples)."""
+    found = extract_from_dir(str(PACKAGE_DIR), [("**.py", "python")], keywords=KEYWORDS)
+    return frozenset(message for _file, _line, message, _comments, _context in found)
+
+
+@cache
+def po_catalog() -> Catalog:
+    with PO_FILE.open("rb") as f:
+        return read_po(f, locale="id", domain=i18n.DOMAIN)
+
+
+def placeholders(text: str) -> Counter[str]:
+    return Counter(BRACE_FIELD.findall(text)) + Counter(PERCENT_FIELD.findall(text))
+
+
+def translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not message.fuzzy and all(s and s.strip() for s in strings)
+
+
+def test_extraction_finds_the_messages():
+    # Guards against a silently broken extraction, which would make the next test pass vacuously.
+    assert len(source_msgids()) > 300
+    assert "Male" in source_msgids()
+    assert "The number must have exactly 16 digits; this value has {count}." in source_msgids()
+
+
+def test_every_source_message_has_an_indonesian_translation():
+    catalog = po_catalog()
+    missing = []
+    for msgid in source_msgids():
+        message = catalog.get(msgid)
+        if message is None or not translated(message):
+            missing.append(msgid if isinstance(msgid, str) else " | ".join(msgid))
+    assert not missing, (
+        f"{len(missing)} message(s) have no Indonesian translation (missing, empty or fuzzy) in "
+        f"{PO_FILE.relative_to(ROOT)}; refresh the catalogue (see this module's docstring):\n"
+        + "\n".join(f"  {m!r}" for m in sorted(missing))
+    )
+
+
+def test_catalogue_header_and_no_fuzzy_entries():
+    catalog = po_catalog()
+    assert str(catalog.locale) == "id"
+    assert catalog.plural_forms == "nplurals=1; plural=0;"
+    assert not catalog.fuzzy, "the header is marked fuzzy: pybabel compile would skip it"
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not fuzzy, f"fuzzy entries left in the catalogue: {fuzzy}"
+
+
+def test_committed_mo_matches_the_po():
+    with MO_FILE.open("rb") as f:
+        mo = read_mo(f)
+    expected = {m.id: m.string for m in po_catalog() if m.id and translated(m)}
+    compiled = {m.id: m.string for m in mo if m.id}
+    stale = sorted(
+        str(k) for k in expected.keys() | compiled.keys() if expected.get(k) != compiled.get(k)
+    )
+    assert not stale, (
+        f"{MO_FILE.relative_to(ROOT)} is out of date for {len(stale)} message(s); run "
+        "`uv run pybabel compile -d kaltim_desktop/locale -D kaltim_desktop`:\n"
+        + "\n".join(f"  {m!r}" for m in stale)
+    )
+
+
+def test_placeholders_are_kept_in_every_translation():
+    wrong = []
+    for message in po_catalog():
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        # Indonesian has one plural form, used for every n: it takes the plural msgid's fields.
+        source = ids[-1]
+        for string in strings:
+            if string and placeholders(string) != placeholders(source):
+                wrong.append(f"{source!r} -> {string!r}")
+    assert not wrong, "placeholders differ between msgid and msgstr:\n" + "\n".join(wrong)
+
+
+def test_placeholder_pattern_sees_both_styles():
+    assert placeholders("{count} of {limit}, {seconds:.1f} s") == Counter(
+        {"{count}": 1, "{limit}": 1, "{seconds:.1f}": 1}
+    )
+    assert placeholders("%(name)s has %d, 100%% and %s") == Counter(
+        {"%(name)s": 1, "%d": 1, "%%": 1, "%s": 1}
+    )
+    assert not placeholders("7,2 m² per orang (Rp5.000.000)")
+
+
+def test_set_language_switches_real_messages():
+    try:
+        i18n.set_language("id")
+        assert i18n.current_language() == "id"
+        assert [i.message for i in parse_nik("0000").issues] == [
+            "Nomor harus tepat 16 digit; nilai ini berisi 4 digit."
+        ]
+        serial = parse_nik("6472061505800000")  # otherwise valid, serial 0000
+        assert "Empat digit terakhir (nomor urut) tidak boleh 0000." in [
+            i.message for i in serial.issues
+        ]
+        assert _(SEX["M"]) == "Laki-laki"
+        assert _(SEX["F"]) == "Perempuan"
+        assert _(RELATION["head"]) == "Kepala keluarga"
+        assert _(RELATION["spouse"]) == "Istri/suami"
+
+        i18n.set_language("en")
+        assert i18n.current_language() == "en"
+        assert [i.message for i in parse_nik("0000").issues] == [
+            "The number must have exactly 16 digits; this value has 4."
+        ]
+        assert _(SEX["M"]) == "Male"
+    finally:
+        i18n.set_language("en")
+
+
+def test_unsupported_language_falls_back_to_indonesian():
+    try:
+        i18n.set_language("fr")
+        assert i18n.current_language() == "id"
+        assert _("Male") == "Laki-laki"
+    finally:
+        i18n.set_language("en")
+
+
+def _fresh_interpreter(env_lang: str | None) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "KALTIM_LANG"}
+    if env_lang is not None:
+        env["KALTIM_LANG"] = env_lang
+    env["PYTHONIOENCODING"] = "utf-8"
+    code = (
+        "from kaltim_desktop.i18n import _, current_language\n"
+        "from kaltim_desktop.domain.nik import parse_nik\n"
+        "print(current_language())\n"
+        "print(_('Male'))\n"
+        "print(parse_nik('0000').issues[0].message)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+        timeout=120,
+    )
+    return result.stdout.splitlines()
+
+
+def test_default_language_without_kaltim_lang_is_indonesian():
+    assert _fresh_interpreter(None) == [
+        "id",
+        "Laki-laki",
+        "Nomor harus tepat 16 digit; nilai ini berisi 4 digit.",
+    ]
+
+
+@pytest.mark.parametrize(("env_lang", "expected"), [("en", "Male"), ("id", "Laki-laki")])
+def test_kaltim_lang_chooses_the_language(env_lang, expected):
+    assert _fresh_interpreter(env_lang)[:2] == [env_lang, expected]
