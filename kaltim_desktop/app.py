@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -73,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: the arguments without the program name (default: ``sys.argv[1:]``).
     """
+    # In a frozen build a worker process (large demo generation) starts this same executable;
+    # freeze_support turns it into the worker instead of a second application.
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     _configure_streams()
     early = _early_options(argv)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kaltim_desktop.errors import Issue
 from kaltim_desktop.i18n import _
@@ -199,4 +200,10 @@ def normalize_name(value: str) -> str:
 
 def name_tokens(value: str) -> list[str]:
     """The words of :func:`normalize_name`, e.g. ``["muhammad", "ridwan"]``."""
-    return normalize_name(value).split()
+    return list(_cached_tokens(value))
+
+
+@lru_cache(maxsize=65_536)
+def _cached_tokens(value: str) -> tuple[str, ...]:
+    # Names repeat a great deal (and every search normalises its query): normalise each once.
+    return tuple(normalize_name(value).split())

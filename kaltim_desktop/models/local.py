@@ -69,8 +69,8 @@ class SyncOp(Base):
     origin: Mapped[str] = mapped_column(String(50), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     op_id: Mapped[str] = mapped_column(String(36))
+    # Wall milliseconds and counter ("1767605300999:0004"); sorts as text, gives the time.
     hlc: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(10))
@@ -88,6 +88,8 @@ class RecordClock(Base):
     """Version vector of one record: origin → highest seq that wrote it."""
 
     __tablename__ = "record_clock"
+    # Small rows looked up by their key: stored in the key's B-tree itself on SQLite.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     entity: Mapped[str] = mapped_column(String(30), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -108,5 +110,11 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(36))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    # The ops the use case wrote: one origin, a contiguous sequence range, and a digest of their
+    # hashes, so the chain also protects the op log (where the created values are).
+    op_origin: Mapped[str | None] = mapped_column(String(50))
+    op_first_seq: Mapped[int | None] = mapped_column(BigInteger)
+    op_last_seq: Mapped[int | None] = mapped_column(BigInteger)
+    ops_digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -15,6 +15,8 @@ class Household(Replicated, Base):
     """A family as registered by an officer, keyed by id (never by the KK number, which changes)."""
 
     __tablename__ = "household"
+    # Result lists are ordered by the head's name.
+    __table_args__ = (Index("ix_household_head_name_id", "head_name", "id"),)
 
     kk_number: Mapped[str | None] = mapped_column(String(16), index=True)
     kk_as_of: Mapped[date | None] = mapped_column(Date)
@@ -59,7 +61,10 @@ class Membership(Replicated, Base):
     """A person's place in a household; a person is active in at most one household."""
 
     __tablename__ = "membership"
-    __table_args__ = (Index("ix_membership_person_active", "person_id", "active"),)
+    # Covers "the active household of this person" without touching the table.
+    __table_args__ = (
+        Index("ix_membership_person_current", "person_id", "active", "deleted", "household_id"),
+    )
 
     household_id: Mapped[str] = mapped_column(ForeignKey("household.id"), index=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"))
@@ -99,6 +104,8 @@ class PersonNameToken(Base):
     """Search index: one row per normalised name word; derived, rebuilt from ``person``."""
 
     __tablename__ = "person_name_token"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     token: Mapped[str] = mapped_column(String(60), primary_key=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    # Indexed on its own too: renaming a person deletes that person's tokens.
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)

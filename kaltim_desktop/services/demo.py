@@ -20,15 +20,18 @@ that already has households, so the user could not simply start again.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from kaltim_desktop.db import Database
+from kaltim_desktop.db import CACHE_KIB, Database
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Household
@@ -48,6 +51,8 @@ __all__ = ["BATCH_HOUSEHOLDS", "MAX_HOUSEHOLDS", "DemoIds", "DemoSummary", "gene
 BATCH_HOUSEHOLDS = 1000
 MAX_HOUSEHOLDS = 1_000_000
 ACTION = "demo.generate"
+# From this size on, households are drawn in a second process while this one writes.
+PARALLEL_FROM = 20_000
 # The fixed time field of the first demo id (2025-01-01T00:00:00Z in Unix milliseconds).
 BASE_MS = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
@@ -109,69 +114,132 @@ class DemoSummary:
         }
 
 
-class _Writer:
-    """Turns generated families into ChangeSet creates and counts them."""
+Create = tuple[str, dict, str, "str | None"]  # entity, fields, id, partition
 
-    def __init__(self, people: FamilyFactory, programmes: ProgrammeFactory, today: date) -> None:
-        self.people = people
-        self.programmes = programmes
+
+class _Generator:
+    """Draws families and their programme records as plain ``create`` tuples.
+
+    Pure data, no database: so it can run in a second process while this one writes.
+    """
+
+    def __init__(self, seed: int, today: date) -> None:
+        rng = random.Random(seed)
+        # Ids come from their own stream so that adding a field to the demo later does not
+        # shift every id after it.
+        new_id = DemoIds(random.Random(f"kaltim-demo-ids/{seed}"))
+        self.people = FamilyFactory(rng, new_id, today)
+        self.programmes = ProgrammeFactory(rng, new_id, today)
         self.today = today
-        self.counts: Counter[str] = Counter()
+        self.out: list[Create] = []
 
-    def create(
-        self, changes: ChangeSet, entity: str, fields: dict, entity_id: str, partition: str | None
-    ) -> None:
-        changes.create(entity, fields, entity_id=entity_id, partition=partition)
-        self.counts[entity] += 1
+    def emit(self, entity: str, fields: dict, entity_id: str, partition: str | None) -> None:
+        self.out.append((entity, fields, entity_id, partition))
 
-    def trainings(self, changes: ChangeSet, count: int) -> None:
+    def trainings(self, count: int) -> None:
         for training_id, fields in self.programmes.training_list(count):
-            self.create(changes, "training", fields, training_id, fields["regency_code"])
+            self.emit("training", fields, training_id, fields["regency_code"])
 
-    def family(self, changes: ChangeSet) -> None:
+    def family(self) -> None:
         people, programmes, rng = self.people, self.programmes, self.people.rng
         family: Family = people.family()
         household_id, village = family.household_id, family.fields["village_code"]
-        self.create(changes, "household", family.fields, household_id, village)
+        self.emit("household", family.fields, household_id, village)
         for member in family.members:
-            self.create(changes, "person", member.fields, member.person_id, village)
-            self.create(changes, "membership", {
+            self.emit("person", member.fields, member.person_id, village)
+            self.emit("membership", {
                 "household_id": household_id, "person_id": member.person_id,
                 "relation": member.relation, "active": True,
             }, people.new_id(), village)  # fmt: skip
         surveyed = self.today - timedelta(days=rng.randrange(0, 3 * 365))
         house = programmes.house(family, surveyed)
-        self.create(
-            changes,
-            "house_assessment",
-            {"household_id": household_id, **house},
-            people.new_id(),
-            village,
-        )
+        self.emit("house_assessment", {"household_id": household_id, **house},
+                  people.new_id(), village)  # fmt: skip
         if house["decent"] is False and rng.random() < HANDOVER_SHARE:
             handover = programmes.handover(family, surveyed)
-            self.create(changes, "handover", handover, people.new_id(), village)
+            self.emit("handover", handover, people.new_id(), village)
             if handover["stage"] == "handed_over":
                 handed_over = handover["handed_over_on"]
                 rebuilt = programmes.new_house(
                     handover["house_type"], house["occupants"], handed_over
                 )
-                self.create(
-                    changes,
-                    "house_assessment",
-                    {"household_id": household_id, **rebuilt},
-                    people.new_id(),
-                    village,
-                )
+                self.emit("house_assessment", {"household_id": household_id, **rebuilt},
+                          people.new_id(), village)  # fmt: skip
                 if rng.random() < GRANT_SHARE:
                     grant = programmes.grant(family, handed_over)
                     if grant is not None:
-                        self.create(changes, "grant_award", grant, people.new_id(), village)
+                        self.emit("grant_award", grant, people.new_id(), village)
         if rng.random() < ENROLMENT_SHARE:
             enrolment = programmes.enrolment(family)
             if enrolment is not None:
                 enrolment_id, fields = enrolment
-                self.create(changes, "enrolment", fields, enrolment_id, family.regency)
+                self.emit("enrolment", fields, enrolment_id, family.regency)
+
+    def batch(self, size: int, trainings: int = 0) -> list[Create]:
+        if trainings:
+            self.trainings(trainings)
+        for _i in range(size):
+            self.family()
+        batch, self.out = self.out, []
+        return batch
+
+
+def _batches(households: int, seed: int, today: date, batch_size: int) -> Iterator[list[Create]]:
+    generator = _Generator(seed, today)
+    done = 0
+    while done < households:
+        size = min(batch_size, households - done)
+        first = done == 0
+        yield generator.batch(size, max(3, households // HOUSEHOLDS_PER_TRAINING) if first else 0)
+        done += size
+
+
+def _produce(queue, households: int, seed: int, today: date, batch_size: int) -> None:
+    """Second-process entry point: generate every batch into ``queue``, then ``None``."""
+    try:
+        for batch in _batches(households, seed, today, batch_size):
+            queue.put(batch)
+        queue.put(None)
+    except BaseException as exc:  # the parent re-raises it
+        queue.put(exc)
+
+
+@contextmanager
+def _batch_source(households: int, seed: int, today: date, batch_size: int):
+    """The batches, drawn here or, for large demos, in a second process that generates the next
+    batch while this one writes the previous (the two halves cost about the same)."""
+    if households < PARALLEL_FROM:
+        yield _batches(households, seed, today, batch_size)
+        return
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=3)
+    worker = context.Process(
+        target=_produce, args=(queue, households, seed, today, batch_size), daemon=True
+    )
+    worker.start()
+
+    def received() -> Iterator[list[Create]]:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    try:
+        yield received()
+    finally:
+        if worker.is_alive():
+            worker.terminate()  # cancelled or failed: the rest is not needed
+        worker.join()
+        queue.close()
+
+
+def _enlarge_cache(session, households: int, *, reset: bool = False) -> None:
+    """Give SQLite a page cache sized for the demo while it runs: the NIK and name indexes take
+    inserts in random order, and a cache that holds them avoids re-reading pages from disk.
+    ``reset`` gives the pooled connection its ordinary cache back."""
+    if session.get_bind().dialect.name == "sqlite" and households >= PARALLEL_FROM:
+        kib = CACHE_KIB if reset else min(512 * 1024, households * 3)  # ~3 KiB per household
+        session.execute(text(f"PRAGMA cache_size=-{kib}"))
 
 
 def generate_demo(
@@ -211,13 +279,9 @@ def generate_demo(
     started = time.perf_counter()
     progress = progress or NullProgress()
     today = today or date.today()
-    rng = random.Random(seed)
-    # Ids come from their own stream so that adding a field to the demo later does not shift
-    # every id after it.
-    new_id = DemoIds(random.Random(f"kaltim-demo-ids/{seed}"))
-    writer = _Writer(FamilyFactory(rng, new_id, today), ProgrammeFactory(rng, new_id, today), today)
     message = _("Generating demo data")
     progress.update(0, households, message)
+    counts: Counter[str] = Counter()
     ops = 0
     with db.transaction() as session:
         if session.scalar(select(Household.id).limit(1)) is not None:
@@ -227,21 +291,18 @@ def generate_demo(
                     "into an empty database."
                 )
             )
-        done = batch = 0
-        while done < households:
-            progress.check()
-            size = min(batch_size, households - done)
-            changes = ChangeSet(session, actor=None, action=ACTION)
-            if batch == 0:
-                writer.trainings(changes, max(3, households // HOUSEHOLDS_PER_TRAINING))
-            for _i in range(size):
-                writer.family(changes)
-            ops += len(changes.commit(audit_extra={"demo": {"seed": seed, "batch": batch}}))
-            done += size
-            batch += 1
-            progress.update(done, households, message)
+        _enlarge_cache(session, households)
+        with _batch_source(households, seed, today, batch_size) as source:
+            for number, batch in enumerate(source):
+                progress.check()
+                changes = ChangeSet(session, actor=None, action=ACTION)
+                for entity, fields, entity_id, partition in batch:
+                    changes.create(entity, fields, entity_id=entity_id, partition=partition)
+                    counts[entity] += 1
+                ops += changes.commit(audit_extra={"demo": {"seed": seed, "batch": number}})
+                progress.update(counts["household"], households, message)
+        _enlarge_cache(session, households, reset=True)
         progress.check()  # a cancel during the last batch still leaves nothing behind
-    counts = writer.counts
     return DemoSummary(
         households=counts["household"],
         persons=counts["person"],

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,17 @@ from kaltim_desktop.services.household_rules import (
     check_household,
     clean_text,
 )
+from kaltim_desktop.services.household_views import (
+    AssessmentRow,
+    HouseholdDetail,
+    MemberRow,
+    assessment_row,
+    get_household,
+    household_detail,
+    member_order,
+    member_row,
+    read_detail,
+)
 from kaltim_desktop.sync.oplog import ChangeSet
 
 __all__ = [
@@ -40,55 +52,6 @@ __all__ = [
     "record_assessment",
     "save_household",
 ]
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    person_id: str
-    membership_id: str
-    name: str
-    nik: str | None
-    sex: str
-    relation: str
-    birth_place: str | None
-    birth_date: date | None
-    education: str | None
-    occupation: str | None
-    disability: str | None
-    skills: str | None
-    domicile_since: date | None
-
-
-@dataclass(frozen=True)
-class AssessmentRow:
-    id: str
-    assessed_on: date
-    condition: HouseCondition
-    decent: bool | None
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class HouseholdDetail:
-    id: str
-    kk_number: str | None
-    kk_as_of: date | None
-    village_code: str
-    address: str
-    rt: int | None
-    rw: int | None
-    hamlet: str | None
-    street: str | None
-    phone: str | None
-    gps_lat_e6: int | None
-    gps_lon_e6: int | None
-    dtsen_decile: int | None
-    dtsen_as_of: date | None
-    notes: str | None
-    head_name: str | None
-    members: tuple[MemberRow, ...]
-    assessment: AssessmentRow | None
-    deleted: bool
 
 
 def _person_fields(member: MemberInput, nik: str | None) -> dict:
@@ -186,7 +149,7 @@ def save_household(
             household_id = existing.id
             changes.update("household", household_id, fields, partition=partition)
         changes.main_record("household", household_id)
-        _save_members(
+        members = _save_members(
             session,
             changes,
             household_id,
@@ -196,17 +159,22 @@ def save_household(
             is_new=existing is None,
             today=today,
         )
+        assessment = None
         if data.house is not None:
-            changes.create(
+            assessment_fields = _assessment_fields(data.house, data.house_assessed_on or today)
+            assessment_id = changes.create(
                 "house_assessment",
-                {
-                    "household_id": household_id,
-                    **_assessment_fields(data.house, data.house_assessed_on or today),
-                },
+                {"household_id": household_id, **assessment_fields},
                 partition=partition,
             )
+            assessment = assessment_row(SimpleNamespace(id=assessment_id, **assessment_fields))
         changes.commit()
-        return _detail(session, household_id)
+        if existing is not None:
+            return read_detail(session, household_id)
+        # A new household is exactly what was just written: no need to read it back.
+        return household_detail(
+            SimpleNamespace(id=household_id, deleted=False, **fields), members, assessment
+        )
 
 
 def _save_members(
@@ -219,7 +187,9 @@ def _save_members(
     *,
     is_new: bool,
     today: date,
-) -> None:
+) -> list[MemberRow]:
+    """Write the members; return them as written (complete for a new household)."""
+    written: list[MemberRow] = []
     current: dict[str, Membership] = {}
     people: dict[str, Person] = {}
     if not is_new:
@@ -254,7 +224,7 @@ def _save_members(
             person_id = changes.create("person", fields, entity_id=person_id, partition=partition)
         else:
             changes.update("person", person_id, fields, partition=partition)
-        changes.create(
+        membership_id = changes.create(
             "membership",
             {
                 "household_id": household_id,
@@ -264,6 +234,9 @@ def _save_members(
             },
             partition=partition,
         )
+        written.append(member_row(SimpleNamespace(
+            **fields, id=person_id, membership_id=membership_id, relation=member.relation
+        )))  # fmt: skip
     for person_id, membership in current.items():
         if person_id not in kept:
             changes.update(
@@ -272,6 +245,7 @@ def _save_members(
                 {"active": False, "left_on": today},
                 partition=partition,
             )
+    return sorted(written, key=member_order)
 
 
 def _same_person(people: dict[str, Person], taken: set[str], fields: dict) -> str | None:
@@ -323,7 +297,7 @@ def move_member(
             )
         ).all()
         if any(m.household_id == to_household_id for m, _village in active):
-            return _detail(session, to_household_id)  # already there: nothing to write
+            return read_detail(session, to_household_id)  # already there: nothing to write
         changes = ChangeSet(session, actor=actor.officer_id, action="household.move_member")
         for membership, village_code in active:
             changes.update(
@@ -344,7 +318,7 @@ def move_member(
         )
         changes.main_record("household", to_household_id)
         changes.commit()
-        return _detail(session, to_household_id)
+        return read_detail(session, to_household_id)
 
 
 def record_assessment(
@@ -373,97 +347,4 @@ def record_assessment(
             partition=household.village_code,
         )
         changes.commit()
-        return _assessment_row(session.get(HouseAssessment, assessment_id))
-
-
-def get_household(db: Database, household_id: str) -> HouseholdDetail:
-    with db.read() as session:
-        return _detail(session, household_id)
-
-
-# ---- reading --------------------------------------------------------------------------------
-
-
-def _assessment_row(row: HouseAssessment) -> AssessmentRow:
-    condition = HouseCondition(**{f: getattr(row, f) for f in HouseCondition.__dataclass_fields__})
-    return AssessmentRow(
-        row.id,
-        row.assessed_on,
-        condition,
-        row.decent,
-        tuple(json.loads(row.reasons)) if row.reasons else (),
-    )
-
-
-def format_address(household: Household) -> str:
-    tree = region_tree()
-    parts = [household.street, household.hamlet]
-    if household.rt:
-        parts.append(f"RT {household.rt:03d}" + (f"/RW {household.rw:03d}" if household.rw else ""))
-    village = tree.get(household.village_code)
-    if village is not None:
-        # ancestors() runs province → district; the address reads village → regency.
-        parts += [village.name, *(r.name for r in reversed(tree.ancestors(village.code)[1:]))]
-    return ", ".join(p for p in parts if p)
-
-
-def _detail(session: Session, household_id: str) -> HouseholdDetail:
-    household = session.get(Household, household_id)
-    if household is None:
-        raise NotFound(_("The household was not found."))
-    rows = session.execute(
-        select(Person, Membership)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(
-            Membership.household_id == household_id,
-            Membership.active.is_(True),
-            Membership.deleted.is_(False),
-        )
-        .order_by(Membership.created_at, Membership.id)
-    ).all()
-    members = tuple(
-        MemberRow(
-            p.id,
-            m.id,
-            p.name,
-            p.nik,
-            p.sex,
-            m.relation,
-            p.birth_place,
-            p.birth_date,
-            p.education,
-            p.occupation,
-            p.disability,
-            p.skills,
-            p.domicile_since,
-        )
-        for p, m in rows
-    )
-    latest = session.scalars(
-        select(HouseAssessment)
-        .where(HouseAssessment.household_id == household_id, HouseAssessment.deleted.is_(False))
-        .order_by(HouseAssessment.assessed_on.desc(), HouseAssessment.created_at.desc())
-        .limit(1)
-    ).first()
-    h = household
-    return HouseholdDetail(
-        h.id,
-        h.kk_number,
-        h.kk_as_of,
-        h.village_code,
-        format_address(h),
-        h.rt,
-        h.rw,
-        h.hamlet,
-        h.street,
-        h.phone,
-        h.gps_lat_e6,
-        h.gps_lon_e6,
-        h.dtsen_decile,
-        h.dtsen_as_of,
-        h.notes,
-        h.head_name,
-        members,
-        _assessment_row(latest) if latest else None,
-        h.deleted,
-    )
+        return assessment_row(session.get(HouseAssessment, assessment_id))

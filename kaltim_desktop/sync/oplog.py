@@ -5,24 +5,29 @@ all in the caller's transaction.
 A :class:`ChangeSet` gives each write the next gapless sequence number of this installation's
 origin, a hybrid-logical-clock timestamp, the record's version vector before the write (``base``),
 the fields set and their previous values. Writes that change nothing produce no op.
+
+Version vectors are stored (``record_clock``) once a record is updated; a record written only
+by its create op has the vector of that op, read from the op log (see :mod:`.clocks`). That
+keeps bulk registration to one row per record plus its op.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Device, RecordClock, SyncOp, new_id, utcnow
 from kaltim_desktop.sync import audit
-from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
+from kaltim_desktop.sync.bulk import insert_rows
+from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.clocks import record_clock
 from kaltim_desktop.sync.hlc import Hlc, tick
+from kaltim_desktop.sync.ops import SYNC_SCHEMA, Op, encode_parts, ops_digest
 from kaltim_desktop.sync.projection import (
     check_fields,
     create_row,
@@ -32,54 +37,12 @@ from kaltim_desktop.sync.projection import (
     update_values,
 )
 
+__all__ = ["SYNC_SCHEMA", "ChangeSet", "Op", "this_device", "wall_clock_ms"]
+
 
 def wall_clock_ms() -> int:
     """The laptop's clock; untrusted, which is why ops carry a hybrid logical clock."""
     return int(time.time() * 1000)
-
-
-# Version of the op payload semantics (sync-design §3.10); bump when an op's meaning changes.
-SYNC_SCHEMA = 1
-
-
-@dataclass(frozen=True)
-class Op:
-    """One op as it is hashed and (later) shipped in bundles."""
-
-    origin: str
-    seq: int
-    op_id: str
-    hlc: str
-    entity: str
-    entity_id: str
-    action: str
-    base: dict[str, int]
-    set: dict[str, Any]
-    prev: dict[str, Any]
-    partition: str | None
-    actor: str | None
-    schema: int = SYNC_SCHEMA
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "origin": self.origin,
-            "seq": self.seq,
-            "op_id": self.op_id,
-            "hlc": self.hlc,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "action": self.action,
-            "base": self.base,
-            "set": self.set,
-            "prev": self.prev,
-            "partition": self.partition,
-            "actor": self.actor,
-            "schema": self.schema,
-        }
-
-    @property
-    def hash(self) -> str:
-        return sha256_hex(canonical_json(self.as_dict()))
 
 
 def this_device(session: Session) -> Device:
@@ -111,12 +74,15 @@ class ChangeSet:
         self.actor = actor
         self.action = action
         self.device = this_device(session)
+        self.origin = self.device.origin
+        self._first_seq = self.device.last_seq + 1
         self._hlc = tick(Hlc(self.device.hlc_wall_ms, self.device.hlc_counter), wall_clock_ms())
         self.at = hlc_time(self._hlc.wall_ms)
         self._pending: dict[str, list[dict]] = defaultdict(list)
-        self._ops: list[Op] = []
-        self._new_clocks: list[dict] = []
-        self._named: list[tuple[str, str | None]] = []
+        self._op_rows: list[dict[str, Any]] = []
+        # Records created by this change set (not yet in sync_op): their version vector.
+        self._created: dict[tuple[str, str], int] = {}
+        self._renamed: list[tuple[str, str | None]] = []
         self._named_new: list[tuple[str, str | None]] = []
         self._main: tuple[str, str] | None = None
         self._before: dict[str, Any] = {}
@@ -135,12 +101,10 @@ class ChangeSet:
         """Create a record of ``entity`` and return its id."""
         check_fields(entity, fields)
         entity_id = entity_id or new_id()
-        set_fields = {k: v for k, v in encode_fields(fields).items() if v is not None}
-        op = self._op(entity, entity_id, "create", {}, set_fields, {}, partition)
+        set_fields = encode_fields({k: v for k, v in fields.items() if v is not None})
+        seq = self._record(entity, entity_id, "create", {}, set_fields, {}, partition)
         self._pending[entity].append(create_row(entity, entity_id, fields, self.at))
-        self._new_clocks.append(
-            {"entity": entity, "entity_id": entity_id, "vv": canonical_json({op.origin: op.seq})}
-        )
+        self._created[(entity, entity_id)] = seq
         if entity == "person":
             self._named_new.append((entity_id, fields.get("name")))
         return entity_id
@@ -167,16 +131,20 @@ class ChangeSet:
         changed = {k: v for k, v in new.items() if old[k] != v}
         if not changed:
             return False
-        clock = self.session.get(RecordClock, (entity, entity_id))
-        base = json.loads(clock.vv) if clock else {}
-        op = self._op(
-            entity, entity_id, action, base, changed, {k: old[k] for k in changed}, partition
-        )
-        values = {k: fields[k] for k in changed}
+        created = self._created.get((entity, entity_id))
+        if created is not None:
+            clock, base = None, {self.origin: created}
+        else:
+            clock, base = record_clock(self.session, entity, entity_id)
+        prev = {k: old[k] for k in changed}
+        seq = self._record(entity, entity_id, action, base, changed, prev, partition)
+        key = f"{entity}/{entity_id}"
+        self._before.setdefault(key, {}).update(prev)
+        self._after.setdefault(key, {}).update(changed)
         self.session.execute(
             update(table)
             .where(table.c.id == entity_id)
-            .values(update_values(entity, values, self.at)),
+            .values(update_values(entity, {k: fields[k] for k in changed}, self.at)),
             execution_options={"synchronize_session": False},
         )
         stale = self.session.identity_map.get(
@@ -184,13 +152,13 @@ class ChangeSet:
         )
         if stale is not None:
             self.session.expire(stale)
-        vv = dict(base, **{op.origin: op.seq})
+        vv = canonical_json(dict(base, **{self.origin: seq}))
         if clock is None:
-            self.session.add(RecordClock(entity=entity, entity_id=entity_id, vv=canonical_json(vv)))
+            self.session.add(RecordClock(entity=entity, entity_id=entity_id, vv=vv))
         else:
-            clock.vv = canonical_json(vv)
+            clock.vv = vv
         if entity == "person" and "name" in changed:
-            self._named.append((entity_id, fields["name"]))
+            self._renamed.append((entity_id, fields["name"]))
         return True
 
     def delete(self, entity: str, entity_id: str, *, partition: str | None = None) -> bool:
@@ -210,86 +178,88 @@ class ChangeSet:
         for entity in REPLICATED:
             rows = self._pending.pop(entity, None)
             if rows:
-                self.session.execute(insert(REPLICATED[entity].__table__), rows)
-        if self._new_clocks:
-            self.session.execute(insert(RecordClock.__table__), self._new_clocks)
-            self._new_clocks = []
+                insert_rows(self.session, REPLICATED[entity].__table__, rows)
         if self._named_new:
             refresh_search_index(self.session, self._named_new, new=True)
             self._named_new = []
-        if self._named:
-            refresh_search_index(self.session, self._named)
-            self._named = []
+        if self._renamed:
+            refresh_search_index(self.session, self._renamed)
+            self._renamed = []
 
-    def commit(self, *, audit_extra: dict[str, Any] | None = None) -> list[Op]:
-        """Write everything: rows, ops, device counters and one audit entry."""
+    def commit(self, *, audit_extra: dict[str, Any] | None = None) -> int:
+        """Write everything: rows, ops, device counters and one audit entry.
+
+        Returns:
+            The number of ops written.
+        """
         self.flush()
-        if self._ops:
-            self.session.execute(insert(SyncOp.__table__), [self._op_row(op) for op in self._ops])
-            last = Hlc.parse(self._ops[-1].hlc)
-            self.device.last_seq = self._ops[-1].seq
-            self.device.hlc_wall_ms, self.device.hlc_counter = last.wall_ms, last.counter
-            entity, entity_id = self._main or (self._ops[0].entity, self._ops[0].entity_id)
+        written = len(self._op_rows)
+        if written:
+            insert_rows(self.session, SyncOp.__table__, self._op_rows)
+            last = self._op_rows[-1]
+            # A plain UPDATE: cheaper than the ORM's unit of work for three integers.
+            self.session.execute(
+                update(Device)
+                .where(Device.device_id == self.device.device_id)
+                .values(
+                    last_seq=last["seq"],
+                    hlc_wall_ms=self._hlc.wall_ms,
+                    hlc_counter=self._hlc.counter,
+                ),
+                execution_options={"synchronize_session": False},
+            )
+            first = self._op_rows[0]
+            entity, entity_id = self._main or (first["entity"], first["entity_id"])
+            digest = ops_digest([row["op_hash"] for row in self._op_rows])
             audit.append(
                 self.session,
                 at=self.at,
                 actor=self.actor,
-                device=self.device.origin,
+                device=self.origin,
                 action=self.action,
                 entity=entity,
                 entity_id=entity_id,
+                # Only what was changed has a "before"; created values are in the ops.
                 before=self._before or None,
                 after=dict(self._after, **(audit_extra or {})) or None,
+                ops=audit.OpRange(self.origin, first["seq"], last["seq"], digest),
             )
+            self._op_rows = []
         self.session.flush()
         # Rows were written with Core statements, which the ORM identity map does not see:
         # expire it so reads later in this transaction get the stored values.
         self.session.expire_all()
-        ops, self._ops = self._ops, []
-        return ops
+        return written
 
     # ---- internals --------------------------------------------------------------------------
 
-    def _op(self, entity, entity_id, action, base, set_fields, prev, partition) -> Op:
-        seq = self.device.last_seq + len(self._ops) + 1
-        hlc = self._hlc if not self._ops else tick(Hlc.parse(self._ops[-1].hlc), 0)
-        op = Op(
-            origin=self.device.origin,
-            seq=seq,
-            op_id=new_id(),
-            hlc=str(hlc),
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            base=base,
-            set=set_fields,
-            prev=prev,
-            partition=partition,
-            actor=self.actor,
+    def _record(self, entity, entity_id, action, base, set_fields, prev, partition) -> int:
+        """Encode and queue one op; return its sequence number."""
+        seq = self._first_seq + len(self._op_rows)
+        if self._op_rows:
+            self._hlc = tick(self._hlc, 0)  # same wall time, next counter
+        op_id, hlc = new_id(), str(self._hlc)
+        encoded = encode_parts(
+            self.origin, seq, op_id, hlc, entity, entity_id, action, base, set_fields, prev,
+            partition, self.actor,
+        )  # fmt: skip
+        self._op_rows.append(
+            {
+                "origin": self.origin,
+                "seq": seq,
+                "op_id": op_id,
+                "hlc": hlc,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "base": encoded.base,
+                "fields": encoded.set,
+                "prev": encoded.prev,
+                "partition": partition,
+                "actor": self.actor,
+                "schema": SYNC_SCHEMA,
+                "op_hash": encoded.hash,
+                "status": "applied",
+            }
         )
-        self._ops.append(op)
-        key = f"{entity}/{entity_id}"
-        if prev:
-            self._before.setdefault(key, {}).update(prev)
-        self._after.setdefault(key, {}).update(set_fields)
-        return op
-
-    def _op_row(self, op: Op) -> dict[str, Any]:
-        return {
-            "origin": op.origin,
-            "seq": op.seq,
-            "op_id": op.op_id,
-            "hlc": op.hlc,
-            "at": hlc_time(Hlc.parse(op.hlc).wall_ms),
-            "entity": op.entity,
-            "entity_id": op.entity_id,
-            "action": op.action,
-            "base": canonical_json(op.base),
-            "fields": canonical_json(op.set),
-            "prev": canonical_json(op.prev),
-            "partition": op.partition,
-            "actor": op.actor,
-            "schema": op.schema,
-            "op_hash": op.hash,
-            "status": "applied",
-        }
+        return seq

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, delete, insert
+from sqlalchemy import Date, delete
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.domain.names import name_tokens
 from kaltim_desktop.models import REPLICATED, PersonNameToken
+from kaltim_desktop.sync.bulk import insert_rows
 
 # Columns never set through an op: identity and timestamps come from the op itself, and
 # derived columns are recomputed by :func:`derived_values`.
@@ -42,17 +43,25 @@ def check_fields(entity: str, fields: dict[str, Any]) -> None:
         raise ValueError(f"{entity}: fields not writable through ops: {sorted(unknown)}")
 
 
+def _refuse_float(value: float) -> Any:
+    raise TypeError("floats are not allowed in ops")
+
+
+# Looked up by exact type: one dict lookup per value on the write path's hot loop.
+_ENCODERS = {date: date.isoformat, datetime: datetime.isoformat, float: _refuse_float}
+
+
 def encode(value: Any) -> Any:
     """Python value → JSON-safe op value."""
-    if isinstance(value, float):
-        raise TypeError("floats are not allowed in ops")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
+    encoder = _ENCODERS.get(type(value))
+    return encoder(value) if encoder else value
 
 
 def encode_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    return {key: encode(value) for key, value in fields.items()}
+    return {
+        key: encoder(value) if (encoder := _ENCODERS.get(type(value))) else value
+        for key, value in fields.items()
+    }
 
 
 def decode_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -108,5 +117,4 @@ def refresh_search_index(
         for person_id, name in rows
         for token in sorted(set(name_tokens(name or "")))
     ]
-    if tokens:
-        session.execute(insert(PersonNameToken.__table__), tokens)
+    insert_rows(session, PersonNameToken.__table__, tokens)

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, RecordClock, SyncOp
 from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.clocks import record_clock
 from kaltim_desktop.sync.hlc import Hlc
+from kaltim_desktop.sync.ops import Op, encode_op
 from kaltim_desktop.sync.projection import (
     create_row,
     decode_fields,
@@ -48,25 +50,48 @@ def read_ops(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
+def store_op(session: Session, op: dict[str, Any]) -> None:
+    """Keep ``op`` in this database's op log, exactly as its origin wrote it."""
+    encoded = encode_op(Op(**op))
+    session.execute(
+        insert(SyncOp.__table__),
+        [
+            {
+                **{key: op[key] for key in _STORED},
+                "base": encoded.base,
+                "fields": encoded.set,
+                "prev": encoded.prev,
+                "op_hash": encoded.hash,
+                "status": "applied",
+            }
+        ],
+    )
+
+
+_STORED = ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "partition",
+           "actor", "schema")  # fmt: skip
+
+
 def apply_op(session: Session, op: dict[str, Any]) -> None:
-    """Apply one op to the tables (the caller ensures causal order)."""
+    """Store ``op`` and apply it to the tables (the caller ensures causal order)."""
     entity, entity_id = op["entity"], op["entity_id"]
     table = REPLICATED[entity].__table__
     at = hlc_time(Hlc.parse(op["hlc"]).wall_ms)
     fields = decode_fields(entity, op["set"])
+    store_op(session, op)
     if op["action"] == "create":
+        # A record with only its create op has no stored clock: the op log is its clock.
         session.execute(insert(table), [create_row(entity, entity_id, fields, at)])
     else:
         session.execute(
             update(table).where(table.c.id == entity_id).values(update_values(entity, fields, at))
         )
-    clock = session.get(RecordClock, (entity, entity_id))
-    vv = json.loads(clock.vv) if clock else {}
-    vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
-    if clock is None:
-        session.add(RecordClock(entity=entity, entity_id=entity_id, vv=canonical_json(vv)))
-    else:
-        clock.vv = canonical_json(vv)
+        clock, vv = record_clock(session, entity, entity_id)
+        vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
+        if clock is None:
+            session.add(RecordClock(entity=entity, entity_id=entity_id, vv=canonical_json(vv)))
+        else:
+            clock.vv = canonical_json(vv)
     if entity == "person" and "name" in fields:
         session.flush()
         refresh_search_index(session, [(entity_id, fields["name"])])

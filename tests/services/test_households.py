@@ -233,3 +233,34 @@ def test_kk_equal_to_a_member_nik_is_flagged(db, operator):
         save_household(db, operator, data)
     assert {"kk.equals_nik", "nik.equals_kk"} & codes(caught.value)
     assert KK != HEAD_NIK and VILLAGE
+
+
+def test_registration_returns_exactly_what_is_stored(db, operator):
+    """A new household's detail is built from what was written; it must equal a fresh read."""
+    house = HouseCondition(
+        floor_area_dm2=3600,
+        occupants=3,
+        roof_material="metal_sheet",
+        roof_condition="good",
+        wall_material="wood_plank",
+        wall_condition="good",
+        floor_material="wood_plank",
+        floor_condition="good",
+        structure_condition="good",
+        toilet="own",
+        toilet_gooseneck=True,
+        septic_tank=True,
+        water_source="piped_metered",
+        electricity="pln_metered",
+    )
+    data = family(
+        house=house,
+        house_assessed_on=date(2025, 4, 1),
+        hamlet="Dusun Sukamaju",
+        gps_lat_e6=-502_000,
+        gps_lon_e6=117_153_000,
+        notes="Rumah panggung",
+    )
+    returned = save_household(db, operator, data)
+    assert returned == get_household(db, returned.id)
+    assert returned.assessment.decent is True

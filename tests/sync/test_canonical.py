@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.ops import Op, encode_op
 
 scalars = st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text()
 payloads = st.recursive(
@@ -31,3 +35,33 @@ def test_matches_rfc8785(value):
 def test_floats_are_refused():
     with pytest.raises(TypeError):
         canonical_json(1.5)
+
+
+field_values = st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text()
+field_maps = st.dictionaries(
+    st.from_regex(r"[a-z_]{1,12}", fullmatch=True), field_values, max_size=6
+)
+ops = st.builds(
+    Op,
+    origin=st.text(min_size=1, max_size=20),
+    seq=st.integers(1, 2**53 - 1),
+    op_id=st.uuids().map(str),
+    hlc=st.from_regex(r"\d{13}:\d{4}", fullmatch=True),
+    entity=st.sampled_from(["household", "person", "membership", "grant_award"]),
+    entity_id=st.uuids().map(str),
+    action=st.sampled_from(["create", "update", "delete"]),
+    base=st.dictionaries(st.text(max_size=20), st.integers(1, 2**53 - 1), max_size=3),
+    set=field_maps,
+    prev=field_maps,
+    partition=st.none() | st.text(max_size=13),
+    actor=st.none() | st.text(max_size=36),
+)
+
+
+@given(ops)
+def test_fast_op_encoding_is_canonical(op):
+    encoded = encode_op(op)
+    assert encoded.hash == op.hash
+    canonical = rfc8785.dumps(op.as_dict())
+    assert encoded.hash == hashlib.sha256(canonical).hexdigest()
+    assert json.loads(encoded.set) == op.set and json.loads(encoded.base) == op.base
