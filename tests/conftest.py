@@ -15,6 +15,7 @@ os.environ.setdefault("KALTIM_LANG", "en")
 
 from kaltim_desktop import i18n
 from kaltim_desktop.db import Database, make_engine, open_database, sqlite_url
+from kaltim_desktop.domain.rtlh import HouseCondition
 from kaltim_desktop.services.context import Actor
 from kaltim_desktop.services.household_rules import HouseholdInput, MemberInput
 
@@ -72,6 +73,18 @@ def supervisor() -> Actor:
 @pytest.fixture
 def admin() -> Actor:
     return Actor(officer_id="00000000-0000-7000-8000-000000000003", username="admin", role="admin")
+
+
+def wooden_house(**overrides) -> HouseCondition:
+    """A decent wooden house (the programme's type 45): wood is durable, domain.md §3.1."""
+    values = dict(
+        floor_area_dm2=4500, occupants=4, roof_material="metal_sheet", roof_condition="good",
+        wall_material="wood_plank", wall_condition="good", floor_material="wood_plank",
+        floor_condition="good", structure_condition="good", toilet="own", toilet_gooseneck=True,
+        septic_tank=True, water_source="piped_metered", electricity="pln_metered",
+    )  # fmt: skip
+    values.update(overrides)
+    return HouseCondition(**values)
 
 
 def family(**overrides) -> HouseholdInput:

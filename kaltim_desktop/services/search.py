@@ -18,21 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    ColumnElement,
     Row,
     Select,
-    String,
-    and_,
     exists,
-    false,
     func,
-    literal_column,
     or_,
     select,
-    text,
 )
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import Subquery
+from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.names import name_tokens, normalize_name
@@ -41,6 +34,12 @@ from kaltim_desktop.domain.regions import Region, normalize_code, region_tree
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Household, Membership, Person, PersonNameToken
+from kaltim_desktop.services.search_sources import (
+    SearchQuery,
+    in_region,
+    name_rows,
+    number_sources,
+)
 
 __all__ = [
     "MIN_NUMBER_DIGITS",
@@ -80,29 +79,6 @@ class HouseholdSummary:
     matched_nik_masked: str | None
 
 
-def _next_prefix(prefix: str) -> str:
-    """The smallest string greater than every string that starts with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _starts_with(column, prefix: str) -> ColumnElement[bool]:
-    return and_(column >= prefix, column < _next_prefix(prefix))
-
-
-_NO_INDEX_VILLAGE = literal_column("+household.village_code", String)
-
-
-def _in_region(region: Region) -> ColumnElement[bool]:
-    if region.level == "village":
-        return Household.village_code == region.code
-    if region.level == "district":
-        return _starts_with(Household.village_code, region.code + ".")
-    # A regency holds up to a quarter of all households. Reading that many rows through the
-    # index costs a random row lookup each (40 ms for 25,000 of 100,000 households); reading the
-    # whole table in order is faster (15 ms), so the index is switched off with a unary plus.
-    return _starts_with(_NO_INDEX_VILLAGE, region.code + ".")
-
-
 def _resolve_region(code: str) -> Region:
     region = region_tree().get(normalize_code(code))
     if region is None:
@@ -121,188 +97,6 @@ def _regions_named(typed: str) -> list[Region]:
         if any(name == p + key for p in _REGENCY_PREFIXES) and regency not in found:
             found.append(regency)
     return found
-
-
-class _Query:
-    """The filters shared by every source of one search."""
-
-    def __init__(self, region: Region | None, limit: int, include_deleted: bool) -> None:
-        self.region = region
-        self.limit = limit
-        self.include_deleted = include_deleted
-
-    def household_filters(self) -> list[ColumnElement[bool]]:
-        filters = []
-        if not self.include_deleted:
-            # "= 0" rather than "IS 0": SQLite evaluates it a little faster on a full scan.
-            filters.append(Household.deleted == false())
-        if self.region is not None:
-            filters.append(_in_region(self.region))
-        return filters
-
-    def households(self, *conditions: ColumnElement[bool]) -> Select:
-        """The first households by head name that satisfy ``conditions``."""
-        return (
-            select(Household.id, Household.head_name, None)
-            .where(*conditions, *self.household_filters())
-            .order_by(Household.head_name, Household.id)
-            .limit(self.limit)
-        )
-
-    def via_memberships(self, person_ids: Subquery, limit: int) -> Select:
-        """Like :meth:`via_persons` for a ``person_ids`` subquery, but without reading the
-        person rows (so deleted persons are not filtered out, and no NIK is returned)."""
-        return (
-            select(Household.id, Household.head_name, None)
-            .select_from(person_ids)
-            .join(
-                Membership,
-                and_(
-                    Membership.person_id == person_ids.c.person_id,
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
-                ),
-            )
-            .join(Household, Household.id == Membership.household_id)
-            .where(*self.household_filters())
-            .group_by(Household.id)
-            .order_by(Household.head_name, Household.id)
-            .limit(limit)
-        )
-
-    def via_persons(
-        self, *conditions: ColumnElement[bool], person_ids: Subquery | None = None
-    ) -> Select:
-        """The first households by head name with an active member matching ``conditions``
-        (or listed by the ``person_ids`` subquery), with the smallest matching NIK."""
-        stmt = select(Household.id, Household.head_name, func.min(Person.nik))
-        if person_ids is not None:
-            stmt = stmt.select_from(person_ids).join(Person, Person.id == person_ids.c.person_id)
-        return (
-            stmt.join(
-                Membership,
-                and_(
-                    Membership.person_id == Person.id,
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
-                ),
-            )
-            .join(Household, Household.id == Membership.household_id)
-            .where(*conditions, Person.deleted.is_(False), *self.household_filters())
-            .group_by(Household.id)
-            .order_by(Household.head_name, Household.id)
-            .limit(self.limit)
-        )
-
-
-def _number_sources(q: _Query, digits: str) -> list[Select]:
-    return [
-        q.via_persons(_starts_with(Person.nik, digits)),
-        q.via_persons(_starts_with(Person.nik_reversed, digits[::-1])),
-        q.households(_starts_with(Household.kk_number, digits)),
-    ]
-
-
-# Name words that start with a query word, found by hopping through the token index (one seek
-# per distinct word) rather than reading every row of the range.
-_EXPAND = text(
-    "WITH RECURSIVE word(token) AS ("
-    " SELECT min(token) FROM person_name_token WHERE token >= :low AND token < :high"
-    " UNION ALL"
-    " SELECT (SELECT min(token) FROM person_name_token WHERE token > word.token AND token < :high)"
-    " FROM word WHERE word.token IS NOT NULL"
-    ") SELECT token FROM word WHERE token IS NOT NULL LIMIT :limit"
-)
-_COUNT = text(
-    "SELECT count(*) FROM (SELECT 1 FROM person_name_token WHERE token >= :low AND token < :high"
-    " LIMIT :limit)"
-)
-_COUNT_CAP = 20_000
-_MAX_EXPANSION = 64
-_SPARE_ROWS = 10
-
-
-def _bounds(prefix: str) -> dict[str, str]:
-    return {"low": prefix, "high": _next_prefix(prefix)}
-
-
-def _person_ids(session: Session, words: list[str]) -> Subquery | None:
-    """The persons for whom every query word starts one of their name words, as a subquery; None
-    when no name can match.
-
-    One word drives the query: the one with the fewest index entries (counted up to a cap). Each
-    other word is checked per candidate, whichever is cheaper: expanded into the distinct name
-    words it starts, each a point lookup in the token primary key ("rid" → ridho, ridwan), or
-    read once into a temporary index when it has few entries but many expansions ("nur" → nur,
-    nuraini, nurdin...). Intersecting two whole ranges would read both, and "siti" alone has
-    tens of thousands of entries at 100,000 households.
-    """
-    words = sorted(set(words))
-    sizes = {}
-    if len(words) > 1:
-        sizes = {w: session.scalar(_COUNT, {**_bounds(w), "limit": _COUNT_CAP}) for w in words}
-        words.sort(key=lambda w: (sizes[w], w))
-    driver, checks = words[0], []
-    for word in words[1:]:
-        expanded = session.scalars(_EXPAND, {**_bounds(word), "limit": _MAX_EXPANSION + 1}).all()
-        if not expanded:
-            return None  # no name has a word starting like this
-        other = aliased(PersonNameToken)
-        if len(expanded) <= _MAX_EXPANSION and len(expanded) * sizes[driver] <= sizes[word]:
-            checks.append(
-                exists().where(
-                    other.token.in_(expanded), other.person_id == PersonNameToken.person_id
-                )
-            )
-        else:
-            checks.append(
-                PersonNameToken.person_id.in_(
-                    select(other.person_id).where(_starts_with(other.token, word))
-                )
-            )
-    return (
-        select(PersonNameToken.person_id)
-        .where(_starts_with(PersonNameToken.token, driver), *checks)
-        .subquery()
-    )
-
-
-def _matches(name: str, words: list[str]) -> bool:
-    """The rule of the token index, applied to one name: each word starts one of its words."""
-    tokens = name_tokens(name)
-    return all(any(t.startswith(w) for t in tokens) for w in words)
-
-
-def _name_rows(session: Session, q: _Query, words: list[str]) -> list[Row]:
-    """The first households by head name with an active member matching the name words.
-
-    Reading each candidate's person row only to skip deleted persons costs a third of a broad
-    name search, and deleted persons are rare. So the households are first found through the
-    memberships alone, with a few spare rows; then the members of those few households are
-    checked (not deleted, name matching). Only when that check removes a household and more
-    candidates exist is the exact query run.
-    """
-    person_ids = _person_ids(session, words)
-    if person_ids is None:
-        return []
-    spare = q.limit + _SPARE_ROWS
-    rows = session.execute(q.via_memberships(person_ids, spare)).all()
-    if not rows:
-        return []
-    members = session.execute(
-        select(Membership.household_id, Person.name)
-        .join(Person, Person.id == Membership.person_id)
-        .where(
-            Membership.household_id.in_([r[0] for r in rows]),
-            Membership.active.is_(True),
-            Membership.deleted.is_(False),
-            Person.deleted.is_(False),
-        )
-    ).all()
-    confirmed = {household_id for household_id, name in members if _matches(name, words)}
-    if len(confirmed) == len(rows) or len(rows) < spare:
-        return [r for r in rows if r[0] in confirmed]
-    return session.execute(q.via_persons(person_ids=person_ids)).all()
 
 
 def _run(results: list[Iterable[Row]], limit: int) -> list[tuple[str, str | None]]:
@@ -404,7 +198,7 @@ def search_households(
         KaltimError: ``region`` is not a known region code.
     """
     area = _resolve_region(region) if region else None
-    q = _Query(area, limit, include_deleted)
+    q = SearchQuery(area, limit, include_deleted)
     typed = (query or "").strip()
     if limit <= 0:
         return []
@@ -416,20 +210,20 @@ def search_households(
     elif digits.isascii() and digits.isdigit():
         if len(digits) < MIN_NUMBER_DIGITS:
             return []
-        sources += _number_sources(q, digits)
+        sources += number_sources(q, digits)
     else:
         tokens = name_tokens(typed)
         if all(len(t) < MIN_WORD_LETTERS for t in tokens):
             tokens = []  # "a" starts the name of most people: nothing useful to list
         named = _regions_named(typed)
         if named:
-            sources.append(q.households(or_(*(_in_region(r) for r in named))))
+            sources.append(q.households(or_(*(in_region(r) for r in named))))
     if not sources and not tokens:
         return []
     with db.read() as session:
         results = [session.execute(source).all() for source in sources]
         if tokens:
-            results.append(_name_rows(session, q, sorted(set(tokens))))
+            results.append(name_rows(session, q, sorted(set(tokens))))
         return _summaries(session, _run(results, limit))
 
 
@@ -458,7 +252,7 @@ def find_possible_duplicates(
         The households found, ordered by head name, then id; for a NIK match with the masked
         NIK.
     """
-    q = _Query(None, 1000, include_deleted=False)
+    q = SearchQuery(None, 1000, include_deleted=False)
     sources: list[Select] = []
     digits = strip_separators((nik or "").strip())
     if len(digits) == 16 and digits.isascii() and digits.isdigit():

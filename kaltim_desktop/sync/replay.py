@@ -8,7 +8,6 @@ uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,7 +18,7 @@ from kaltim_desktop.models import REPLICATED, RecordClock, SyncOp
 from kaltim_desktop.sync.canonical import canonical_json
 from kaltim_desktop.sync.clocks import record_clock
 from kaltim_desktop.sync.hlc import Hlc
-from kaltim_desktop.sync.ops import Op, encode_op
+from kaltim_desktop.sync.ops import Op, encode_op, op_from_row
 from kaltim_desktop.sync.projection import (
     create_row,
     decode_fields,
@@ -32,22 +31,8 @@ from kaltim_desktop.sync.projection import (
 def read_ops(session: Session) -> Iterator[dict[str, Any]]:
     """Yield every stored op as the dict that was hashed, in (origin, seq) order."""
     query = select(SyncOp).order_by(SyncOp.origin, SyncOp.seq)
-    for op in session.scalars(query).yield_per(5000):
-        yield {
-            "origin": op.origin,
-            "seq": op.seq,
-            "op_id": op.op_id,
-            "hlc": op.hlc,
-            "entity": op.entity,
-            "entity_id": op.entity_id,
-            "action": op.action,
-            "base": json.loads(op.base),
-            "set": json.loads(op.fields),
-            "prev": json.loads(op.prev),
-            "partition": op.partition,
-            "actor": op.actor,
-            "schema": op.schema,
-        }
+    for row in session.scalars(query).yield_per(5000):
+        yield op_from_row(row).as_dict()
 
 
 def store_op(session: Session, op: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from kaltim_desktop.services.households import (
     record_assessment,
     save_household,
 )
-from tests.conftest import HEAD_NIK, KK, VILLAGE, family
+from tests.conftest import HEAD_NIK, KK, VILLAGE, family, wooden_house
 
 
 def counts(db) -> dict[str, int]:
@@ -237,22 +237,7 @@ def test_kk_equal_to_a_member_nik_is_flagged(db, operator):
 
 def test_registration_returns_exactly_what_is_stored(db, operator):
     """A new household's detail is built from what was written; it must equal a fresh read."""
-    house = HouseCondition(
-        floor_area_dm2=3600,
-        occupants=3,
-        roof_material="metal_sheet",
-        roof_condition="good",
-        wall_material="wood_plank",
-        wall_condition="good",
-        floor_material="wood_plank",
-        floor_condition="good",
-        structure_condition="good",
-        toilet="own",
-        toilet_gooseneck=True,
-        septic_tank=True,
-        water_source="piped_metered",
-        electricity="pln_metered",
-    )
+    house = wooden_house(floor_area_dm2=3600, occupants=3)
     data = family(
         house=house,
         house_assessed_on=date(2025, 4, 1),

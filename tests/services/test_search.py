@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desktop.errors import KaltimError
-from kaltim_desktop.services import search
+from kaltim_desktop.services import search, search_sources
 from kaltim_desktop.services.household_rules import MemberInput
 from kaltim_desktop.services.households import move_member, save_household
 from kaltim_desktop.services.search import find_possible_duplicates, search_households
@@ -113,7 +113,7 @@ def test_a_single_letter_alone_lists_nothing(db, fauzi):
 
 
 def test_short_words_with_many_expansions_still_match(db, fauzi, monkeypatch):
-    monkeypatch.setattr(search, "_MAX_EXPANSION", 0)  # as if "r" started a hundred words
+    monkeypatch.setattr(search_sources, "_MAX_EXPANSION", 0)  # as if "r" started a hundred words
     assert ids(search_households(db, "siti r")) == [fauzi.id]
     assert search_households(db, "siti q") == []
 
@@ -172,7 +172,7 @@ def delete_person(db, actor, person_id):
 
 @pytest.mark.parametrize("spare", [0, 10])
 def test_deleted_persons_do_not_lead_to_their_household(db, operator, monkeypatch, spare):
-    monkeypatch.setattr(search, "_SPARE_ROWS", spare)  # 0 forces the exact second query
+    monkeypatch.setattr(search_sources, "_SPARE_ROWS", spare)  # 0 forces the exact second query
     first = register(db, operator, "Budi Arman", serial=1)
     second = register(db, operator, "Budi Basuki", serial=2)
     delete_person(db, operator, first.members[0].person_id)
@@ -210,15 +210,15 @@ def test_queries_use_indexes(db, fauzi):
     """Every source query is an index search, never a scan of a whole table (a listing of a
     whole regency is the exception: reading the table in order is faster there)."""
     area = search.region_tree().get("64.72.06")
-    q = search._Query(area, 50, include_deleted=False)
+    q = search_sources.SearchQuery(area, 50, include_deleted=False)
     with db.read() as session:
         statements = [
-            *search._number_sources(q, "647206"),
-            q.via_persons(person_ids=search._person_ids(session, ["ahmad", "fau"])),
-            q.via_persons(person_ids=search._person_ids(session, ["fau", "siti"])),
-            q.via_memberships(search._person_ids(session, ["fau"]), 60),
+            *search_sources.number_sources(q, "647206"),
+            q.via_persons(person_ids=search_sources._person_ids(session, ["ahmad", "fau"])),
+            q.via_persons(person_ids=search_sources._person_ids(session, ["fau", "siti"])),
+            q.via_memberships(search_sources._person_ids(session, ["fau"]), 60),
             q.households(),
-            q.households(search._in_region(area)),
+            q.households(search_sources.in_region(area)),
         ]
         for statement in statements:
             sql = str(

@@ -14,6 +14,7 @@ from kaltim_desktop.sync import oplog
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 from kaltim_desktop.sync.hlc import Hlc, receive, tick
 from kaltim_desktop.sync.oplog import ChangeSet
+from kaltim_desktop.sync.ops import op_from_row
 from tests.conftest import VILLAGE, family
 
 
@@ -29,21 +30,7 @@ def test_sequence_is_gapless_and_hashes_verify(db, operator):
     assert [op.seq for op in ops] == list(range(1, len(ops) + 1))
     assert len({op.origin for op in ops}) == 1
     for op in ops:
-        payload = {
-            "origin": op.origin,
-            "seq": op.seq,
-            "op_id": op.op_id,
-            "hlc": op.hlc,
-            "entity": op.entity,
-            "entity_id": op.entity_id,
-            "action": op.action,
-            "base": json.loads(op.base),
-            "set": json.loads(op.fields),
-            "prev": json.loads(op.prev),
-            "partition": op.partition,
-            "actor": op.actor,
-            "schema": op.schema,
-        }
+        payload = op_from_row(op).as_dict()
         assert op.op_hash == sha256_hex(canonical_json(payload))
         assert op.partition == VILLAGE
     hlcs = [Hlc.parse(op.hlc) for op in ops]

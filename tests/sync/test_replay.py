@@ -10,7 +10,6 @@ from datetime import date
 from sqlalchemy import select
 
 from kaltim_desktop.db import Database, make_engine, sqlite_url
-from kaltim_desktop.domain.rtlh import HouseCondition
 from kaltim_desktop.models import REPLICATED, PersonNameToken, RecordClock, SyncOp
 from kaltim_desktop.services.context import set_setting
 from kaltim_desktop.services.grants import (
@@ -35,7 +34,7 @@ from kaltim_desktop.services.trainings import (
 )
 from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.replay import read_ops, replay
-from tests.conftest import family
+from tests.conftest import family, wooden_house
 
 
 def snapshot(db: Database, *, with_ops: bool = True) -> dict[str, list[tuple]]:
@@ -80,22 +79,7 @@ def build_history(db, operator) -> None:
         db,
         operator,
         second.id,
-        HouseCondition(
-            floor_area_dm2=2400,
-            occupants=2,
-            roof_material="metal_sheet",
-            roof_condition="good",
-            wall_material="wood_plank",
-            wall_condition="good",
-            floor_material="wood_plank",
-            floor_condition="good",
-            structure_condition="good",
-            toilet="own",
-            toilet_gooseneck=True,
-            septic_tank=True,
-            water_source="piped_metered",
-            electricity="pln_metered",
-        ),
+        wooden_house(floor_area_dm2=2400, occupants=2),
         date(2025, 2, 3),
     )
     run_programmes(db, operator, second.id, second.members[0].person_id)
