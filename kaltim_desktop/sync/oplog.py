@@ -62,6 +62,18 @@ def this_device(session: Session) -> Device:
     return device
 
 
+def _device_counters(session: Session):
+    """The device row's counters as plain values (a column select: every use case reads them)."""
+    query = select(
+        Device.device_id, Device.epoch, Device.last_seq, Device.hlc_wall_ms, Device.hlc_counter
+    ).with_for_update()
+    row = session.execute(query).first()
+    if row is None:
+        this_device(session)  # first write of a new installation
+        row = session.execute(query).first()
+    return row
+
+
 class ChangeSet:
     """Collects the writes of one use case. Call :meth:`commit` before the transaction ends.
 
@@ -73,10 +85,11 @@ class ChangeSet:
         self.session = session
         self.actor = actor
         self.action = action
-        self.device = this_device(session)
-        self.origin = self.device.origin
-        self._first_seq = self.device.last_seq + 1
-        self._hlc = tick(Hlc(self.device.hlc_wall_ms, self.device.hlc_counter), wall_clock_ms())
+        device = _device_counters(session)
+        self._device_id = device.device_id
+        self.origin = f"{device.device_id}#{device.epoch}"
+        self._first_seq = device.last_seq + 1
+        self._hlc = tick(Hlc(device.hlc_wall_ms, device.hlc_counter), wall_clock_ms())
         self.at = hlc_time(self._hlc.wall_ms)
         self._pending: dict[str, list[dict]] = defaultdict(list)
         self._op_rows: list[dict[str, Any]] = []
@@ -200,7 +213,7 @@ class ChangeSet:
             # A plain UPDATE: cheaper than the ORM's unit of work for three integers.
             self.session.execute(
                 update(Device)
-                .where(Device.device_id == self.device.device_id)
+                .where(Device.device_id == self._device_id)
                 .values(
                     last_seq=last["seq"],
                     hlc_wall_ms=self._hlc.wall_ms,
