@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kaltim_desktop.models._base import Base, Replicated
@@ -71,6 +82,11 @@ class Membership(Replicated, Base):
     relation: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_on: Mapped[date | None] = mapped_column(Date)
+
+    @classmethod
+    def current(cls) -> ColumnElement[bool]:
+        """The memberships that count: active and not tombstoned."""
+        return and_(cls.active.is_(True), cls.deleted.is_(False))
 
 
 class HouseAssessment(Replicated, Base):

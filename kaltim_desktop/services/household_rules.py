@@ -235,7 +235,7 @@ def check_against_database(session: Session, data: HouseholdInput, cleaned: Clea
         own_people |= set(
             session.scalars(
                 select(Membership.person_id).where(
-                    Membership.household_id == data.id, Membership.active.is_(True)
+                    Membership.household_id == data.id, Membership.current()
                 )
             )
         )
@@ -260,8 +260,7 @@ def check_against_database(session: Session, data: HouseholdInput, cleaned: Clea
             session.execute(
                 select(Membership.person_id).where(
                     Membership.person_id.in_(own_people),
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
+                    Membership.current(),
                     Membership.household_id != (data.id or ""),
                 )
             )

@@ -118,8 +118,7 @@ def read_detail(session: Session, household_id: str) -> HouseholdDetail:
         .join(Membership, Membership.person_id == Person.id)
         .where(
             Membership.household_id == household_id,
-            Membership.active.is_(True),
-            Membership.deleted.is_(False),
+            Membership.current(),
         )
     ).all()
     latest = session.execute(

@@ -198,8 +198,7 @@ def _save_members(
             for m in session.scalars(
                 select(Membership).where(
                     Membership.household_id == household_id,
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
+                    Membership.current(),
                 )
             )
         }
@@ -292,8 +291,7 @@ def move_member(
             .join(Household, Household.id == Membership.household_id)
             .where(
                 Membership.person_id == person_id,
-                Membership.active.is_(True),
-                Membership.deleted.is_(False),
+                Membership.current(),
             )
         ).all()
         if any(m.household_id == to_household_id for m, _village in active):

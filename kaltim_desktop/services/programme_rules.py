@@ -70,8 +70,7 @@ def active_person(session: Session, household_id: str, person_id: str) -> Person
         .where(
             Membership.household_id == household_id,
             Membership.person_id == person_id,
-            Membership.active.is_(True),
-            Membership.deleted.is_(False),
+            Membership.current(),
             Person.deleted.is_(False),
         )
         .limit(1)
@@ -100,8 +99,7 @@ def earlier_house_aid(
     cutoff = years_before(on, AID_WINDOW_YEARS)
     current_members = select(Membership.person_id).where(
         Membership.household_id == household_id,
-        Membership.active.is_(True),
-        Membership.deleted.is_(False),
+        Membership.current(),
     )
     in_window = (
         Handover.stage == "handed_over",

@@ -136,8 +136,7 @@ def _summaries(session: Session, rows: list[tuple[str, str | None]]) -> list[Hou
             .join(Person, Person.id == Membership.person_id)
             .where(
                 Membership.household_id.in_(ids),
-                Membership.active.is_(True),
-                Membership.deleted.is_(False),
+                Membership.current(),
                 Person.deleted.is_(False),
             )
             .group_by(Membership.household_id)
@@ -274,8 +273,7 @@ def find_possible_duplicates(
                 .where(
                     Household.village_code == village.code,
                     Household.deleted.is_(False),
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
+                    Membership.current(),
                     Person.deleted.is_(False),
                     *words,
                 )

@@ -84,8 +84,7 @@ class SearchQuery:
                 Membership,
                 and_(
                     Membership.person_id == person_ids.c.person_id,
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
+                    Membership.current(),
                 ),
             )
             .join(Household, Household.id == Membership.household_id)
@@ -108,8 +107,7 @@ class SearchQuery:
                 Membership,
                 and_(
                     Membership.person_id == Person.id,
-                    Membership.active.is_(True),
-                    Membership.deleted.is_(False),
+                    Membership.current(),
                 ),
             )
             .join(Household, Household.id == Membership.household_id)
@@ -219,8 +217,7 @@ def name_rows(session: Session, q: SearchQuery, words: list[str]) -> list[Row]:
         .join(Person, Person.id == Membership.person_id)
         .where(
             Membership.household_id.in_([r[0] for r in rows]),
-            Membership.active.is_(True),
-            Membership.deleted.is_(False),
+            Membership.current(),
             Person.deleted.is_(False),
         )
     ).all()

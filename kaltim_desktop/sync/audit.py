@@ -34,6 +34,12 @@ class OpRange:
     digest: str
 
 
+_HASHED = (
+    "seq", "at", "actor", "device", "action", "entity", "entity_id", "before", "after",
+    "op_origin", "op_first_seq", "op_last_seq", "ops_digest",
+)  # fmt: skip
+
+
 def _entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return sha256_hex(prev_hash + canonical_json(content))
 
@@ -42,12 +48,6 @@ def _content(entry: dict[str, Any]) -> dict[str, Any]:
     content = {key: entry[key] for key in _HASHED}
     content["at"] = entry["at"].isoformat()
     return content
-
-
-_HASHED = (
-    "seq", "at", "actor", "device", "action", "entity", "entity_id", "before", "after",
-    "op_origin", "op_first_seq", "op_last_seq", "ops_digest",
-)  # fmt: skip
 
 
 def append(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import RecordClock, SyncOp
+from kaltim_desktop.sync.canonical import canonical_json
 
 
 def record_clock(session: Session, entity: str, entity_id: str) -> tuple[RecordClock | None, dict]:
@@ -26,3 +27,14 @@ def record_clock(session: Session, entity: str, entity_id: str) -> tuple[RecordC
         .group_by(SyncOp.origin)
     ).all()
     return None, {origin: seq for origin, seq in rows}
+
+
+def store_clock(
+    session: Session, clock: RecordClock | None, entity: str, entity_id: str, vv: dict
+) -> None:
+    """Write the record's vector, into ``clock`` when it exists or as a new row."""
+    text = canonical_json(vv)
+    if clock is None:
+        session.add(RecordClock(entity=entity, entity_id=entity_id, vv=text))
+    else:
+        clock.vv = text

@@ -21,11 +21,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.models import REPLICATED, Device, RecordClock, SyncOp, new_id, utcnow
+from kaltim_desktop.models import REPLICATED, Device, SyncOp, new_id, utcnow
 from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.bulk import insert_rows
-from kaltim_desktop.sync.canonical import canonical_json
-from kaltim_desktop.sync.clocks import record_clock
+from kaltim_desktop.sync.clocks import record_clock, store_clock
 from kaltim_desktop.sync.hlc import Hlc, tick
 from kaltim_desktop.sync.ops import SYNC_SCHEMA, Op, encode_parts, ops_digest
 from kaltim_desktop.sync.projection import (
@@ -165,11 +164,7 @@ class ChangeSet:
         )
         if stale is not None:
             self.session.expire(stale)
-        vv = canonical_json(dict(base, **{self.origin: seq}))
-        if clock is None:
-            self.session.add(RecordClock(entity=entity, entity_id=entity_id, vv=vv))
-        else:
-            clock.vv = vv
+        store_clock(self.session, clock, entity, entity_id, dict(base, **{self.origin: seq}))
         if entity == "person" and "name" in changed:
             self._renamed.append((entity_id, fields["name"]))
         return True

@@ -51,13 +51,8 @@ def _refuse_float(value: float) -> Any:
 _ENCODERS = {date: date.isoformat, datetime: datetime.isoformat, float: _refuse_float}
 
 
-def encode(value: Any) -> Any:
-    """Python value → JSON-safe op value."""
-    encoder = _ENCODERS.get(type(value))
-    return encoder(value) if encoder else value
-
-
 def encode_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Python values → JSON-safe op values (dates as ISO text; floats refused)."""
     return {
         key: encoder(value) if (encoder := _ENCODERS.get(type(value))) else value
         for key, value in fields.items()

@@ -14,9 +14,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.models import REPLICATED, RecordClock, SyncOp
-from kaltim_desktop.sync.canonical import canonical_json
-from kaltim_desktop.sync.clocks import record_clock
+from kaltim_desktop.models import REPLICATED, SyncOp
+from kaltim_desktop.sync.clocks import record_clock, store_clock
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.ops import Op, encode_op, op_from_row
 from kaltim_desktop.sync.projection import (
@@ -73,10 +72,7 @@ def apply_op(session: Session, op: dict[str, Any]) -> None:
         )
         clock, vv = record_clock(session, entity, entity_id)
         vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
-        if clock is None:
-            session.add(RecordClock(entity=entity, entity_id=entity_id, vv=canonical_json(vv)))
-        else:
-            clock.vv = canonical_json(vv)
+        store_clock(session, clock, entity, entity_id, vv)
     if entity == "person" and "name" in fields:
         session.flush()
         refresh_search_index(session, [(entity_id, fields["name"])])
