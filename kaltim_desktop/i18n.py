@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 DOMAIN = "kaltim_desktop"
+# One catalogue per area of the code (see tools/catalogues.py); all are loaded, core first.
+DOMAINS = (DOMAIN, "ui", "documents", "trust", "exchange", "sync")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "id"
 SUPPORTED_LANGUAGES = ("id", "en")
@@ -26,7 +28,10 @@ def set_language(language: str) -> None:
     global _translations, _language
     if language not in SUPPORTED_LANGUAGES:
         language = DEFAULT_LANGUAGE
-    _translations = gettext.translation(DOMAIN, LOCALE_DIR, [language], fallback=True)
+    chain = gettext.translation(DOMAIN, LOCALE_DIR, [language], fallback=True)
+    for domain in DOMAINS[1:]:
+        chain.add_fallback(gettext.translation(domain, LOCALE_DIR, [language], fallback=True))
+    _translations = chain
     _language = language
 
 

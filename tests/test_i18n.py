@@ -1,14 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Indonesian catalogue: complete for the current source, compiled, and really used.
+"""The Indonesian catalogues: complete for the current source, compiled, and really used.
 
-When a test here fails after a code change, refresh the catalogue (see the README):
+When a test here fails after a code change, refresh the catalogues (see the README):
 
-    uv run pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \\
-        --project=kaltim-desktop -o kaltim_desktop/locale/kaltim_desktop.pot kaltim_desktop
-    uv run pybabel update -D kaltim_desktop -i kaltim_desktop/locale/kaltim_desktop.pot \\
-        -d kaltim_desktop/locale -l id --ignore-obsolete
-    (translate the new or fuzzy entries in the .po)
-    uv run pybabel compile -d kaltim_desktop/locale -D kaltim_desktop
+    uv run python tools/catalogues.py update
+    (translate the new or fuzzy entries in the .po files)
+    uv run python tools/catalogues.py compile
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -32,15 +28,11 @@ from kaltim_desktop import i18n
 from kaltim_desktop.domain.nik import parse_nik
 from kaltim_desktop.domain.vocab import RELATION, SEX
 from kaltim_desktop.i18n import _
+from tools import catalogues
 
 PACKAGE_DIR = Path(kaltim_desktop.__file__).parent
 ROOT = PACKAGE_DIR.parent
 LC_MESSAGES = i18n.LOCALE_DIR / "id" / "LC_MESSAGES"
-PO_FILE = LC_MESSAGES / f"{i18n.DOMAIN}.po"
-MO_FILE = LC_MESSAGES / f"{i18n.DOMAIN}.mo"
-
-# The same keywords as the pybabel command line: the defaults plus -k _ -k N_ -k ngettext:1,2.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "N_": None, "ngettext": (1, 2)}
 
 # str.format fields ({count}, {seconds:.1f}) and printf conversions (%s, %(name)s, %d, %%).
 BRACE_FIELD = re.compile(r"\{[^{}]*\}")
@@ -50,16 +42,22 @@ PERCENT_FIELD = re.compile(
 
 
 @cache
-def source_msgids() -> frozenset[str | tuple[str, ...]]:
-    """Every msgid that Babel extracts from the package now (plural ones as tuples)."""
-    found = extract_from_dir(str(PACKAGE_DIR), [("**.py", "python")], keywords=KEYWORDS)
-    return frozenset(message for _file, _line, message, _comments, _context in found)
+def source_msgids(domain: str) -> frozenset[str | tuple[str, ...]]:
+    """Every msgid that Babel extracts now from the files of one domain (plurals as tuples)."""
+    return frozenset(m.id for m in catalogues.extract(domain) if m.id)
+
+
+def po_file(domain: str) -> Path:
+    return LC_MESSAGES / f"{domain}.po"
 
 
 @cache
-def po_catalog() -> Catalog:
-    with PO_FILE.open("rb") as f:
-        return read_po(f, locale="id", domain=i18n.DOMAIN)
+def po_catalog(domain: str) -> Catalog:
+    with po_file(domain).open("rb") as f:
+        return read_po(f, locale="id", domain=domain)
+
+
+domains = pytest.mark.parametrize("domain", i18n.DOMAINS)
 
 
 def placeholders(text: str) -> Counter[str]:
@@ -73,27 +71,37 @@ def translated(message) -> bool:
 
 def test_extraction_finds_the_messages():
     # Guards against a silently broken extraction, which would make the next test pass vacuously.
-    assert len(source_msgids()) > 300
-    assert "Male" in source_msgids()
-    assert "The number must have exactly 16 digits; this value has {count}." in source_msgids()
+    core = source_msgids(i18n.DOMAIN)
+    assert len(core) > 300
+    assert "Male" in core
+    assert "The number must have exactly 16 digits; this value has {count}." in core
 
 
-def test_every_source_message_has_an_indonesian_translation():
-    catalog = po_catalog()
+def test_domains_split_the_files_by_area():
+    assert catalogues.DOMAINS == i18n.DOMAINS
+    assert catalogues.domain_of("ui/main_window.py") == "ui"
+    assert catalogues.domain_of("domain/nik.py") == i18n.DOMAIN
+    assert catalogues.domain_of("sync/oplog.py") == i18n.DOMAIN
+
+
+@domains
+def test_every_source_message_has_an_indonesian_translation(domain):
+    catalog = po_catalog(domain)
     missing = []
-    for msgid in source_msgids():
+    for msgid in source_msgids(domain):
         message = catalog.get(msgid)
         if message is None or not translated(message):
             missing.append(msgid if isinstance(msgid, str) else " | ".join(msgid))
     assert not missing, (
         f"{len(missing)} message(s) have no Indonesian translation (missing, empty or fuzzy) in "
-        f"{PO_FILE.relative_to(ROOT)}; refresh the catalogue (see this module's docstring):\n"
+        f"{po_file(domain).relative_to(ROOT)}; refresh it (see this module's docstring):\n"
         + "\n".join(f"  {m!r}" for m in sorted(missing))
     )
 
 
-def test_catalogue_header_and_no_fuzzy_entries():
-    catalog = po_catalog()
+@domains
+def test_catalogue_header_and_no_fuzzy_entries(domain):
+    catalog = po_catalog(domain)
     assert str(catalog.locale) == "id"
     assert catalog.plural_forms == "nplurals=1; plural=0;"
     assert not catalog.fuzzy, "the header is marked fuzzy: pybabel compile would skip it"
@@ -101,24 +109,26 @@ def test_catalogue_header_and_no_fuzzy_entries():
     assert not fuzzy, f"fuzzy entries left in the catalogue: {fuzzy}"
 
 
-def test_committed_mo_matches_the_po():
-    with MO_FILE.open("rb") as f:
+@domains
+def test_committed_mo_matches_the_po(domain):
+    mo_file = LC_MESSAGES / f"{domain}.mo"
+    with mo_file.open("rb") as f:
         mo = read_mo(f)
-    expected = {m.id: m.string for m in po_catalog() if m.id and translated(m)}
+    expected = {m.id: m.string for m in po_catalog(domain) if m.id and translated(m)}
     compiled = {m.id: m.string for m in mo if m.id}
     stale = sorted(
         str(k) for k in expected.keys() | compiled.keys() if expected.get(k) != compiled.get(k)
     )
     assert not stale, (
-        f"{MO_FILE.relative_to(ROOT)} is out of date for {len(stale)} message(s); run "
-        "`uv run pybabel compile -d kaltim_desktop/locale -D kaltim_desktop`:\n"
-        + "\n".join(f"  {m!r}" for m in stale)
+        f"{mo_file.relative_to(ROOT)} is out of date for {len(stale)} message(s); run "
+        "`uv run python tools/catalogues.py compile`:\n" + "\n".join(f"  {m!r}" for m in stale)
     )
 
 
-def test_placeholders_are_kept_in_every_translation():
+@domains
+def test_placeholders_are_kept_in_every_translation(domain):
     wrong = []
-    for message in po_catalog():
+    for message in po_catalog(domain):
         if not message.id or not message.string:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
