@@ -14,6 +14,8 @@ Usage::
     (translate the new and fuzzy entries in the .po files)
     uv run python tools/catalogues.py compile    # write the .mo files
     uv run python tools/catalogues.py check      # list untranslated messages, exit 1 if any
+
+Each command takes ``--domain NAME`` (repeatable) to touch only those catalogues.
 """
 
 from __future__ import annotations
@@ -102,11 +104,11 @@ def reviewed(message) -> bool:
     return bool(message.id) and not message.fuzzy and all(s and s.strip() for s in strings)
 
 
-def update() -> None:
+def update(domains: tuple[str, ...] = DOMAINS) -> None:
     for language in LANGUAGES:
         catalogs = {domain: read_catalog(domain, language) for domain in DOMAINS}
         known = {m.id: m.string for c in catalogs.values() for m in c if reviewed(m)}
-        for domain in DOMAINS:
+        for domain in domains:
             template = extract(domain)
             catalog = catalogs[domain]
             catalog.update(template, no_fuzzy_matching=True)
@@ -124,9 +126,9 @@ def update() -> None:
             print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
 
 
-def compile_all() -> None:
+def compile_all(domains: tuple[str, ...] = DOMAINS) -> None:
     for language in LANGUAGES:
-        for domain in DOMAINS:
+        for domain in domains:
             catalog = read_catalog(domain, language)
             path = po_path(domain, language).with_suffix(".mo")
             with path.open("wb") as f:
@@ -134,10 +136,10 @@ def compile_all() -> None:
             print(f"{path.relative_to(ROOT)}: {sum(1 for m in catalog if reviewed(m))} messages")
 
 
-def check() -> int:
+def check(domains: tuple[str, ...] = DOMAINS) -> int:
     missing = 0
     for language in LANGUAGES:
-        for domain in DOMAINS:
+        for domain in domains:
             catalog = read_catalog(domain, language)
             for msgid in {m.id for m in extract(domain) if m.id}:
                 message = catalog.get(msgid)
@@ -150,13 +152,21 @@ def check() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("update", "compile", "check"))
+    parser.add_argument(
+        "--domain",
+        action="append",
+        choices=DOMAINS,
+        help="only this domain (repeatable); default: all. Use it when others are editing "
+        "other catalogues at the same time.",
+    )
     args = parser.parse_args(argv)
+    domains = tuple(args.domain) if args.domain else DOMAINS
     if args.command == "update":
-        update()
+        update(domains)
     elif args.command == "compile":
-        compile_all()
+        compile_all(domains)
     else:
-        return check()
+        return check(domains)
     return 0
 
 
