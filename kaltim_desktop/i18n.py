@@ -14,7 +14,7 @@ from pathlib import Path
 
 DOMAIN = "kaltim_desktop"
 # One catalogue per area of the code (see tools/catalogues.py); all are loaded, core first.
-DOMAINS = (DOMAIN, "ui", "documents", "trust", "exchange", "sync")
+DOMAINS = (DOMAIN, "documents", "trust", "exchange", "sync", "ui")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "id"
 SUPPORTED_LANGUAGES = ("id", "en")

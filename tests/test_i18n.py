@@ -82,6 +82,8 @@ def test_domains_split_the_files_by_area():
     assert catalogues.domain_of("ui/main_window.py") == "ui"
     assert catalogues.domain_of("domain/nik.py") == i18n.DOMAIN
     assert catalogues.domain_of("sync/oplog.py") == i18n.DOMAIN
+    assert catalogues.domain_of("ui/pages/certificates.py") == "documents"
+    assert catalogues.domain_of("ui/import_wizard.py") == "exchange"
 
 
 @domains

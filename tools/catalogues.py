@@ -23,13 +23,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.util import pathmatch
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "kaltim_desktop"
@@ -37,18 +37,30 @@ LOCALE_DIR = PACKAGE_DIR / "locale"
 LANGUAGES = ("id",)
 CORE_DOMAIN = "kaltim_desktop"
 
-# First match wins; paths are relative to the package, with forward slashes.
+# First match wins; fnmatch patterns (``*`` also crosses ``/``) on paths relative to the
+# package, with forward slashes. The screens of an
+# area (``ui/*certificate*.py``...) belong to that area's domain, the rest of ``ui/`` to "ui".
 DOMAIN_PATTERNS: dict[str, tuple[str, ...]] = {
-    "ui": ("ui/**",),
     "documents": (
-        "reports/documents/**",
+        "reports/documents/*",
         "services/certificate*.py",
         "services/document*.py",
         "cli/certificate*.py",
+        "ui/*certificate*.py",
     ),
-    "trust": ("trust/**",),
-    "exchange": ("exchange/**", "reports/programme/**", "cli/exchange*.py"),
-    "sync": ("sync/bundles/**", "services/sync*.py", "cli/sync*.py"),
+    "trust": ("trust/*",),
+    "exchange": (
+        "exchange/*",
+        "reports/programme/*",
+        "services/progress*.py",
+        "cli/exchange*.py",
+        "ui/*exchange*.py",
+        "ui/*import*.py",
+        "ui/*export*.py",
+        "ui/*report*.py",
+    ),
+    "sync": ("sync/bundles/*", "services/sync*.py", "cli/sync*.py", "ui/*sync*.py"),
+    "ui": ("ui/*",),
 }
 DOMAINS: tuple[str, ...] = (CORE_DOMAIN, *DOMAIN_PATTERNS)
 if str(ROOT) not in sys.path:  # run as a script from anywhere
@@ -64,7 +76,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "N_": None, "ngettext": (1, 2)}
 def domain_of(relative_path: str) -> str:
     """Return the domain of a source file given its path relative to the package."""
     for domain, patterns in DOMAIN_PATTERNS.items():
-        if any(pathmatch(pattern, relative_path) for pattern in patterns):
+        if any(fnmatchcase(relative_path, pattern) for pattern in patterns):
             return domain
     return CORE_DOMAIN
 
