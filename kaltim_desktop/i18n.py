@@ -14,7 +14,7 @@ from pathlib import Path
 
 DOMAIN = "kaltim_desktop"
 # One catalogue per area of the code (see tools/catalogues.py); all are loaded, core first.
-DOMAINS = (DOMAIN, "documents", "trust", "exchange", "sync", "ui")
+DOMAINS = (DOMAIN, "documents", "exchange", "sync", "trust", "ui")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "id"
 SUPPORTED_LANGUAGES = ("id", "en")

@@ -48,7 +48,6 @@ DOMAIN_PATTERNS: dict[str, tuple[str, ...]] = {
         "cli/certificate*.py",
         "ui/*certificate*.py",
     ),
-    "trust": ("trust/*",),
     "exchange": (
         "exchange/*",
         "reports/programme/*",
@@ -59,7 +58,16 @@ DOMAIN_PATTERNS: dict[str, tuple[str, ...]] = {
         "ui/*export*.py",
         "ui/*report*.py",
     ),
-    "sync": ("sync/bundles/*", "services/sync*.py", "cli/sync*.py", "ui/*sync*.py"),
+    "sync": (
+        "sync/bundles/*",
+        "services/sync*.py",
+        "cli/sync*.py",
+        "ui/*sync*.py",
+        "trust/province*",
+        "trust/enrol*",
+        "trust/registry*",
+    ),
+    "trust": ("trust/*",),
     "ui": ("ui/*",),
 }
 DOMAINS: tuple[str, ...] = (CORE_DOMAIN, *DOMAIN_PATTERNS)
