@@ -2,6 +2,7 @@
 """SQLAlchemy models; importing this package registers every table on ``Base.metadata``."""
 
 from kaltim_desktop.models._base import Base, Replicated, UTCDateTime, new_id, utcnow
+from kaltim_desktop.models.documents import Document, DocumentSerial
 from kaltim_desktop.models.local import (
     AuditEntry,
     Device,
@@ -31,6 +32,7 @@ REPLICATED = {
         Grant,
         Training,
         Enrolment,
+        Document,
     )
 }
 
@@ -39,6 +41,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Device",
+    "Document",
+    "DocumentSerial",
     "Enrolment",
     "Grant",
     "Handover",
