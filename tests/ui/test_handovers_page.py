@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The house handover screen driven through its widgets: a house recorded for a household
+found by search, moved through every stage to the BAST, with the services' refusals shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from kaltim_desktop.services.handovers import get_handover, list_handovers
+from kaltim_desktop.services.households import save_household
+from kaltim_desktop.ui.pages.handovers import HandoversPage
+from tests.conftest import family
+from tests.ui.conftest import wait_tasks
+
+
+def open_page(qtbot, ui) -> HandoversPage:
+    page = HandoversPage(ui)
+    qtbot.addWidget(page)
+    page.resize(1150, 680)
+    page.show()
+    page.activated()
+    wait_tasks(qtbot, ui)
+    return page
+
+
+def choose_household(qtbot, ui, picker, text: str) -> None:
+    """Type in the search field, go down to the first result with the keyboard."""
+    qtbot.keyClicks(picker.search, text)
+    qtbot.waitUntil(lambda: picker.results.count() > 0)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: picker.detail is not None)
+    wait_tasks(qtbot, ui)
+
+
+def save(qtbot, ui, dialog) -> None:
+    """Ctrl+S in the dialog, as the officer would press it."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(
+        dialog.focusWidget() or dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )
+    wait_tasks(qtbot, ui)
+
+
+def test_record_a_handover_through_its_lifecycle(qtbot, ui_context):
+    ui = ui_context
+    household = save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    page = open_page(qtbot, ui)
+    assert page.table.rowCount() == 0
+    assert not page.advance_button.isEnabled()
+
+    dialog = page.new_handover()
+    choose_household(qtbot, ui, dialog.picker, "Ahmad Fauzi")
+    assert dialog.picker.detail.id == household.id
+    assert dialog.recipient.count() == 4  # "choose later" and the three members
+    qtbot.keyClicks(dialog.funder, "PT Mahakam Bara Sejahtera")
+    qtbot.keyClicks(dialog.partner, "Kodim 0901/Samarinda")
+    assert dialog.cost.text() == "115.000.000"
+    save(qtbot, ui, dialog)
+    assert not dialog.isVisible()
+
+    assert page.table.rowCount() == 1
+    assert page.table.item(0, 0).text() == "Ahmad Fauzi"
+    assert page.table.item(0, 3).text() == "Surveyed"
+    assert page.table.item(0, 7).text() == "Rp115.000.000"
+    assert page.current is not None and page.current.stage == "surveyed"
+
+    for expected in ("under_construction", "completed"):
+        dialog = page.advance()
+        save(qtbot, ui, dialog)
+        assert page.current.stage == expected
+
+    # The handover itself needs the recipient: without one the service refuses, the dialog
+    # stays open and the officer reads why.
+    dialog = page.advance()
+    wait_tasks(qtbot, ui)
+    assert dialog.stage == "handed_over"
+    save(qtbot, ui, dialog)
+    assert dialog.isVisible()
+    assert "Choose the member who receives the house." in ui.errors.last_box.text()
+    ui.errors.last_box.close()
+
+    head = next(m for m in household.members if m.relation == "head")
+    dialog.recipient.setCurrentIndex(dialog.recipient.findData(head.person_id))
+    qtbot.keyClicks(dialog.bast_number, "027/BAST-RLH/2025")
+    save(qtbot, ui, dialog)
+    assert not dialog.isVisible()
+
+    stored = list_handovers(ui.db, household.id)
+    assert [h.stage for h in stored] == ["handed_over"]
+    assert stored[0].bast_number == "027/BAST-RLH/2025"
+    assert stored[0].recipient_person_id == head.person_id
+    assert page.table.item(0, 3).text() == "Handed over"
+    assert page.detail_labels["bast"].text() == "027/BAST-RLH/2025"
+    assert not page.advance_button.isEnabled()
+    assert not page.cancel_button.isEnabled()
+
+
+def test_one_house_per_household_and_cancellation(qtbot, ui_context):
+    ui = ui_context
+    save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    page = open_page(qtbot, ui)
+    dialog = page.new_handover()
+    choose_household(qtbot, ui, dialog.picker, "Ahmad")
+    save(qtbot, ui, dialog)
+
+    second = page.new_handover()
+    choose_household(qtbot, ui, second.picker, "Ahmad")
+    save(qtbot, ui, second)
+    assert second.isVisible()
+    assert "one house per household" in ui.errors.last_box.text()
+    ui.errors.last_box.close()
+    second.reject()
+
+    handover_id = page.current.id
+    cancel = page.cancel()
+    save(qtbot, ui, cancel)  # no reason: refused
+    assert "Give the reason for the cancellation." in ui.errors.last_box.text()
+    ui.errors.last_box.close()
+    qtbot.keyClicks(cancel.reason, "Status lahan bersengketa")
+    save(qtbot, ui, cancel)
+    assert get_handover(ui.db, handover_id).stage == "cancelled"
+    assert page.table.item(0, 3).text() == "Cancelled"
+    assert not page.advance_button.isEnabled()
+
+    page.stage_filter.setCurrentIndex(page.stage_filter.findData("surveyed"))
+    wait_tasks(qtbot, ui)
+    assert page.table.rowCount() == 0
+
+
+def test_an_operator_is_not_offered_the_cancellation(qtbot, ui_context, ui_operator):
+    ui_context.actor = ui_operator
+    page = open_page(qtbot, ui_context)
+    assert page.cancel_button.isHidden()
+    assert not page.new_button.isHidden()
