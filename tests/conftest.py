@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt draws offscreen on one screen the size of the officers' laptops (1366×768), so that tests
+# and screenshots see the layout they will get.
+os.environ["QT_QPA_PLATFORM"] = (
+    f"offscreen:configfile={Path(__file__).with_name('qt-screen-1366x768.json')}"
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
+    else os.environ["QT_QPA_PLATFORM"]
+)
 os.environ.setdefault("KALTIM_LANG", "en")
 
 from kaltim_desktop import i18n
