@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMessageBox,
@@ -230,8 +231,11 @@ class ServiceDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.accept)
+        # The form on the left; a subclass may add a panel on its right (self.body).
+        self.body = QHBoxLayout()
+        self.body.addLayout(self.form, 1)
         self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form)
+        self.layout_.addLayout(self.body, 1)
 
     def finish_layout(self) -> None:
         """Add the buttons last, after whatever the subclass put below the form."""
