@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading a table from an xlsx or csv file, and finding its header row.
+
+Officers' sheets rarely start at A1: a title ("DAFTAR PENERIMA BANTUAN RLH"), merged over the
+columns, sits above the headers; a group label ("ALAMAT") is merged over "RT", "RW", "Desa";
+"NIK" is merged down over two header rows; a numbering row "(1) (2) (3)" follows the headers.
+openpyxl's fast read-only mode does not report merged ranges, but a merged range keeps its
+value in its top-left cell, so the header of each column is its cell in the header row or, when
+that is empty, the nearest non-empty cell above it. The header row is the one whose labels
+match the most known field names (see :mod:`.mapping`).
+
+Values are returned as the spreadsheet holds them (str, int, float, datetime, None), so that a
+NIK stored as a number can be recognised as such later.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kaltim_desktop.errors import KaltimError
+from kaltim_desktop.i18n import _
+
+HEADER_SCAN_ROWS = 25
+"""Header rows are looked for among the first rows of the sheet."""
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+"""Excel writes CSV as UTF-8 (with a BOM) or, on Indonesian Windows, in the ANSI code page."""
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?\.?$")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of one sheet below its header.
+
+    Attributes:
+        headers: one label per column (empty string where a column has none).
+        rows: ``(sheet row number, values)``; values are padded to ``len(headers)``.
+        header_row: the sheet row number of the header (1-based).
+        skipped_numbering_row: True when a "(1) (2) (3)" row under the header was skipped.
+    """
+
+    source_name: str
+    sheet: str | None
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple], ...]
+    header_row: int
+    skipped_numbering_row: bool = False
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of an xlsx file (a csv file has none: ``[]``)."""
+    if _is_csv(path):
+        return []
+    workbook = _open_workbook(path)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def read_table(
+    path: Path,
+    sheet: str | None = None,
+    *,
+    header_score: Callable[[str], bool] | None = None,
+) -> Table:
+    """Read the table of ``sheet`` (default: the first) in ``path``.
+
+    Args:
+        header_score: tells whether a label is a known field name; defaults to
+            :func:`kaltim_desktop.exchange.mapping.is_known_header`.
+
+    Raises:
+        KaltimError: the file cannot be read, the sheet does not exist, or no header is found.
+    """
+    if header_score is None:
+        from kaltim_desktop.exchange.mapping import is_known_header
+
+        header_score = is_known_header
+    if _is_csv(path):
+        raw = _read_csv(path)
+        sheet = None
+    else:
+        raw, sheet = _read_xlsx(path, sheet)
+    return _locate_header(path.name, sheet, raw, header_score)
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.casefold() in (".csv", ".txt")
+
+
+def _open_workbook(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise KaltimError(_("The file was not found.")) from None
+    except Exception as exc:  # zipfile, XML or openpyxl errors: all mean "not a workbook"
+        raise KaltimError(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[tuple], str]:
+    workbook = _open_workbook(path)
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise KaltimError(_("The workbook has no sheet with that name."))
+        # Read-only worksheets remember the dimension written by the creating program, which
+        # can be wrong (some tools write A1:A1); reset it so every row and column is read.
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        return list(worksheet.iter_rows(values_only=True)), worksheet.title
+    finally:
+        workbook.close()
+
+
+def _read_csv(path: Path) -> list[tuple]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise KaltimError(_("The file was not found.")) from None
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # cp1252 decodes almost anything; kept for clarity
+        raise KaltimError(_("The text encoding of the CSV file is not recognised."))
+    sample = text[:65536]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        # One column, or a sample the sniffer cannot decide: count the candidates instead.
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max(",;\t|", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [tuple(cell if cell != "" else None for cell in row) for row in reader]
+
+
+def _text(value) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _locate_header(
+    source_name: str, sheet: str | None, raw: list[tuple], known: Callable[[str], bool]
+) -> Table:
+    width = max((len(row) for row in raw[:HEADER_SCAN_ROWS]), default=0)
+    best_row, best_score, best_labels = -1, 0, ()
+    for index in range(min(HEADER_SCAN_ROWS, len(raw))):
+        labels = _labels(raw, index, width)
+        score = sum(1 for label in labels if label and known(label))
+        if score > best_score:
+            best_row, best_score, best_labels = index, score, labels
+    if best_score < 2:
+        raise KaltimError(
+            _(
+                "No header row was found: the first rows of the sheet should name the columns "
+                "(for example NIK, Nama, Desa)."
+            )
+        )
+    data_start = best_row + 1
+    skipped = False
+    if data_start < len(raw) and _is_numbering(raw[data_start]):
+        data_start += 1
+        skipped = True
+    rows = []
+    for index in range(data_start, len(raw)):
+        values = raw[index]
+        if len(values) < width:
+            values = tuple(values) + (None,) * (width - len(values))
+        elif len(values) > width:
+            values = tuple(values[:width])
+        rows.append((index + 1, values))
+    return Table(
+        source_name=source_name,
+        sheet=sheet,
+        headers=best_labels,
+        rows=tuple(rows),
+        header_row=best_row + 1,
+        skipped_numbering_row=skipped,
+    )
+
+
+def _labels(raw: list[tuple], index: int, width: int) -> tuple[str, ...]:
+    """The label of each column if ``index`` were the header row."""
+    labels = []
+    for column in range(width):
+        label = ""
+        for above in range(index, max(-1, index - 3), -1):
+            row = raw[above]
+            label = _text(row[column]) if column < len(row) else ""
+            if label:
+                break
+        labels.append(label)
+    return tuple(labels)
+
+
+def _is_numbering(row: tuple) -> bool:
+    """A row such as "1 2 3 4" or "(1) (2) (3)" that numbers the columns."""
+    cells = [_text(value) for value in row if value is not None and _text(value)]
+    if len(cells) < 3 or not all(_NUMBERING.match(cell) for cell in cells):
+        return False
+    numbers = [int(re.sub(r"\D", "", cell)) for cell in cells]
+    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
