@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,21 +106,40 @@ def _open_workbook(path: Path):
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[tuple], str]:
+    """The rows of a sheet: by the fast reader, or by openpyxl when the fast one declines."""
+    from kaltim_desktop.exchange.xlsx_reader import FastWorkbook, UnsupportedWorkbook
+
+    try:
+        fast = FastWorkbook(path)
+    except (UnsupportedWorkbook, zipfile.BadZipFile, OSError):
+        fast = None
+    if fast is not None:
+        try:
+            title = _choose_sheet(fast.sheetnames, sheet)
+            return fast.rows(title), title
+        except UnsupportedWorkbook:
+            pass
+        finally:
+            fast.close()
     workbook = _open_workbook(path)
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise KaltimError(_("The workbook has no sheet with that name."))
-        # Read-only worksheets remember the dimension written by the creating program, which
-        # can be wrong (some tools write A1:A1); reset it so every row and column is read.
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()
+        worksheet = workbook[_choose_sheet(workbook.sheetnames, sheet)]
+        # Read-only worksheets trust the dimension written by the creating program, which can
+        # be wrong (some tools write A1:A1); reset it so every row and column is read.
+        worksheet.reset_dimensions()
         return list(worksheet.iter_rows(values_only=True)), worksheet.title
     finally:
         workbook.close()
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> str:
+    if sheet is None:
+        if not names:
+            raise KaltimError(_("The workbook has no sheet."))
+        return names[0]
+    if sheet not in names:
+        raise KaltimError(_("The workbook has no sheet with that name."))
+    return sheet
 
 
 def _read_csv(path: Path) -> list[tuple]:

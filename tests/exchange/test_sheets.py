@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading sheets: the fast xlsx reader agrees with openpyxl; cell values are read right."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from kaltim_desktop.errors import KaltimError
+from kaltim_desktop.exchange import values
+from kaltim_desktop.exchange.sheets import read_table, sheet_names
+from kaltim_desktop.exchange.xlsx_reader import FastWorkbook
+from tests.exchange.messy import messy_workbook
+
+
+def _openpyxl_rows(path, sheet):
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    worksheet = workbook[sheet]
+    worksheet.reset_dimensions()
+    rows = list(worksheet.iter_rows(values_only=True))
+    workbook.close()
+    width = max(len(r) for r in rows)
+    return [tuple(r) + (None,) * (width - len(r)) for r in rows]
+
+
+def _odd_workbook(path):
+    """Shared and inline strings, entities, booleans, formulas, dates, gaps, a second sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet["A1"] = "Nama & <Alamat>"
+    sheet["C1"] = 6472061505800001
+    sheet["D1"] = 6.47201e15
+    sheet["E1"] = True
+    sheet["F1"] = "=1+1"
+    sheet["A3"] = datetime(2024, 8, 23, 0, 0)
+    sheet["B3"] = date(1980, 5, 15)
+    sheet["B3"].number_format = "dd/mm/yyyy"
+    sheet["C3"] = 44000.5
+    sheet["H7"] = "Long Ma'ai"
+    workbook.create_sheet("Kedua")["A1"] = "x"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("build", [messy_workbook, _odd_workbook])
+def test_fast_reader_returns_what_openpyxl_returns(tmp_path, build):
+    path = build(tmp_path / "book.xlsx")
+    fast = FastWorkbook(path)
+    try:
+        for name in fast.sheetnames:
+            assert fast.rows(name) == _openpyxl_rows(path, name)
+    finally:
+        fast.close()
+    assert sheet_names(path) == load_workbook(path, read_only=True).sheetnames
+
+
+def test_not_a_workbook_is_a_clear_error(tmp_path):
+    path = tmp_path / "list.xlsx"
+    path.write_text("not a zip")
+    with pytest.raises(KaltimError, match="cannot be read as an Excel workbook"):
+        read_table(path)
+
+
+def test_a_sheet_without_header_is_refused(tmp_path):
+    path = tmp_path / "numbers.csv"
+    path.write_text("1,2,3\n4,5,6\n")
+    with pytest.raises(KaltimError, match="No header row"):
+        read_table(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("6472061505800001", "6472061505800001"),
+        ("6472 0615 0580 0001", "6472061505800001"),
+        (6472061505800001, "6472061505800001"),  # intact number: warning only
+        (6472061505800000, None),  # Excel kept 15 digits
+        (6.47201e15, None),
+        ("6.47201E+15", None),
+        ("6,47201E+15", None),
+        ("6472061505800001.0", None),
+        ("6472010101010000", None),  # rounded, then written out as text
+        (647206150580001, None),  # 15 digits: a digit lost
+        (None, None),
+    ],
+)
+def test_identity_numbers_damaged_by_a_spreadsheet_are_not_repaired(cell, expected):
+    value, issues = values.identity_number(cell, "nik")
+    assert value == expected
+    if cell is not None and expected is None:
+        assert issues[0].code == "nik.spreadsheet_damage"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("15/05/1980", date(1980, 5, 15)),
+        ("15-05-1980", date(1980, 5, 15)),
+        ("15.05.1980", date(1980, 5, 15)),
+        ("1980-05-15", date(1980, 5, 15)),
+        ("23 Agustus 2024", date(2024, 8, 23)),
+        ("23 Agt 2024", date(2024, 8, 23)),
+        ("1 Nopember 1999", date(1999, 11, 1)),
+        ("23 August 2024", date(2024, 8, 23)),
+        (45527, date(2024, 8, 23)),  # an Excel serial
+        ("45527", date(2024, 8, 23)),
+        (datetime(2024, 8, 23), date(2024, 8, 23)),
+        ("05/20/1990", date(1990, 5, 20)),  # month first, with a warning
+        ("31/02/1990", None),
+        ("15/05/80", None),  # a two-digit year is ambiguous
+        ("kemarin", None),
+    ],
+)
+def test_dates_in_several_formats(cell, expected):
+    found, issues = values.parse_date(cell, "birth_date")
+    assert found == expected
+    if expected is None:
+        assert issues and issues[0].is_error
+    elif cell == "05/20/1990":
+        assert issues[0].code == "birth_date.month_first"
+    else:
+        assert issues == []
+
+
+def test_sex_relation_and_small_numbers():
+    assert values.parse_sex("Laki-laki")[0] == "M"
+    assert values.parse_sex("P")[0] == "F"
+    assert values.parse_sex("X")[1][0].is_error
+    assert values.parse_relation("KEPALA KELUARGA")[0] == "head"
+    assert values.parse_relation("Istri")[0] == "spouse"
+    assert values.parse_relation("3")[0] == "child"
+    assert values.parse_relation("Famili Lain")[0] == "other"
+    assert values.parse_small_int("003", "rt", 1, 999)[0] == 3
+    assert values.parse_small_int("Desil 2", "dtsen_decile", 1, 10)[0] == 2
+    assert values.parse_small_int("11", "dtsen_decile", 1, 10)[1]
+    assert values.phone_text(81234567890) == "081234567890"
+    assert values.split_place_date("Samarinda, 15-05-1980") == ("Samarinda", "15-05-1980")
+    assert values.is_total_row((None, "JUMLAH", None, 25))
+    assert not values.is_total_row((1, "Jumlahnya Ahmad", "6472", "x", "y"))
