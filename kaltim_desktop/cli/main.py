@@ -65,7 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the full parser: top-level options and every command."""
     # Imported here, not at module level: the command modules import the services, which the
     # top-level ``--help`` path does not need.
-    from kaltim_desktop.cli import db_commands, demo_command, household_commands, user_commands
+    from kaltim_desktop.cli import (
+        certificate_commands,
+        db_commands,
+        demo_command,
+        household_commands,
+        user_commands,
+    )
 
     parser = argparse.ArgumentParser(
         prog="main.py",
@@ -98,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.register(commands, _add_json)
     user_commands.register(commands, _add_json)
     household_commands.register(commands, _add_json)
+    certificate_commands.register(commands, _add_json)
     return parser
 
 
