@@ -35,6 +35,7 @@ from kaltim_desktop.services.trainings import (
 from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.replay import read_ops, replay
 from tests.conftest import family, wooden_house
+from tests.documents.history import issue_reprint_and_void
 
 
 def snapshot(db: Database, *, with_ops: bool = True) -> dict[str, list[tuple]]:
@@ -90,7 +91,8 @@ def build_history(db, operator) -> None:
 
 
 def run_programmes(db, operator, household_id: str, adult: str) -> None:
-    """A house handed over, a grant through every stage, a training with attendance."""
+    """A house handed over, a grant through every stage, a training with attendance, and a
+    certificate issued, reprinted and voided."""
     supervisor = dataclasses.replace(operator, role="supervisor")
     with db.transaction() as s:
         set_setting(s, "installation.role", "province")
@@ -162,6 +164,7 @@ def run_programmes(db, operator, household_id: str, adult: str) -> None:
     for day in (date(2025, 3, 3), date(2025, 3, 4)):
         mark_attendance(db, operator, enrolment.id, day)
     complete_enrolment(db, operator, enrolment.id, on=date(2025, 3, 5))
+    issue_reprint_and_void(db, operator, handover.id)
 
 
 def test_replay_into_empty_database_reproduces_tables(db, operator, template_db, tmp_path):
