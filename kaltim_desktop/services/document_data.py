@@ -61,16 +61,15 @@ STAGE_ID = {
     "surveyed": "Disurvei",
     "under_construction": "Dibangun",
     "completed": "Selesai dibangun",
-    "handed_over": "Diserahterimakan",
+    "handed_over": "Serah terima",
     "cancelled": "Dibatalkan",
     "proposed": "Diusulkan",
     "verified": "Diverifikasi",
     "approved": "Disetujui",
     "disbursed": "Disalurkan",
     "void": "Dibatalkan",
-    "enrolled": "Terdaftar",
-    "dropped": "Tidak selesai",
 }
+ENROLMENT_ID = {"enrolled": "Terdaftar", "completed": "Lulus", "dropped": "Tidak selesai"}
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ def _aid_history(session: Session, household_id: str) -> Subject:
                 t.title,
                 names.get(e.person_id, "-"),
                 e.completed_on or t.start_date,
-                STAGE_ID.get(e.status, e.status),
+                ENROLMENT_ID.get(e.status, e.status),
             )
         )
     rows.sort(key=lambda r: (r.on or date.min, r.programme))

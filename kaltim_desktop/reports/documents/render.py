@@ -18,7 +18,7 @@ from kaltim_desktop.reports.documents.certificates import (
     draw_rlh_certificate,
     draw_training_certificate,
 )
-from kaltim_desktop.reports.documents.fonts import register_fonts
+from kaltim_desktop.reports.documents.fonts import SERIF, register_fonts
 from kaltim_desktop.reports.documents.letters import draw_aid_history, draw_grant_letter
 from kaltim_desktop.reports.documents.model import (
     AidHistoryData,
@@ -58,7 +58,13 @@ def render_pdf(
     exception from it stops before anything is written).
     """
     register_fonts()
-    canvas = Canvas(str(target) if isinstance(target, Path) else target, pageCompression=1)
+    # The initial font is ours too, so no base-14 font (never embedded) is referenced at all.
+    canvas = Canvas(
+        str(target) if isinstance(target, Path) else target,
+        pageCompression=1,
+        initialFontName=SERIF,
+        initialFontSize=11,
+    )
     canvas.setCreator("Kaltim Desktop")
     canvas.setProducer("Kaltim Desktop (ReportLab)")
     count = 0
