@@ -353,11 +353,18 @@ def codes_in_pdf(path: Path) -> list[str]:
     return found
 
 
+def _is_file(value: str) -> bool:
+    try:
+        return Path(value).is_file()
+    except (OSError, ValueError):  # a pasted code is no path (too long, odd characters)
+        return False
+
+
 def verify_input(db: Database, value: str) -> list[VerificationResult]:
     """Verify a PDF file path or a pasted QR text; one result per code found."""
-    candidate = Path(value.strip())
-    if value.strip().lower().endswith(".pdf") or (len(value) < 4096 and candidate.is_file()):
-        codes = codes_in_pdf(candidate)
+    value = value.strip()
+    if not value.upper().startswith("KTM") and (value.lower().endswith(".pdf") or _is_file(value)):
+        codes = codes_in_pdf(Path(value))
         if not codes:
             return [VerificationResult(INVALID, "no_code", _problem("no_code"), None)]
         return [verify_code(db, code) for code in codes]
