@@ -72,10 +72,14 @@ def fill_table(
     table: QTableWidget, rows: Iterable[tuple[str, list[str]]], *, right: Iterable[int] = ()
 ) -> None:
     """Replace the rows; each is ``(id, cells)``, the id kept on the first cell. Columns in
-    ``right`` (amounts, counts) are right-aligned. The selected id stays selected."""
+    ``right`` (amounts, counts) are right-aligned. The selected id stays selected.
+
+    The table's own signals are blocked meanwhile (the refill would otherwise report a cleared
+    selection, then the same one again): callers update what depends on the selection."""
     keep = selected_id(table)
     aligned = set(right)
     rows = list(rows)
+    blocked = table.blockSignals(True)
     table.setUpdatesEnabled(False)
     table.clearContents()
     table.setRowCount(len(rows))
@@ -90,6 +94,7 @@ def fill_table(
     table.setUpdatesEnabled(True)
     if keep is not None:
         select_id(table, keep)
+    table.blockSignals(blocked)
 
 
 def selected_id(table: QTableWidget) -> str | None:
