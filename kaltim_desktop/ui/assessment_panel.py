@@ -118,6 +118,10 @@ class AssessmentPanel(QWidget):
             field.textEdited.connect(self._edited)
         self._show_verdict()
 
+    def focus_chain(self) -> list[QWidget]:
+        """The fields in reading order (the grid fills the left column first)."""
+        return [self.assessed_on, self.floor_area, self.occupants, *self.combos.values()]
+
     def _edited(self, *_args) -> None:
         self.modified = True
         self._show_verdict()

@@ -10,7 +10,7 @@ disabled while a save runs, so a second click updates the same record and never 
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
@@ -30,34 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desktop.domain.nik import parse_kk
-from kaltim_desktop.errors import Issue, ValidationError, WarningsNotConfirmed
+from kaltim_desktop.errors import Issue, ValidationError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import new_id
-from kaltim_desktop.services.household_rules import HouseholdInput, MemberInput, check_household
-from kaltim_desktop.services.household_views import HouseholdDetail, MemberRow
-from kaltim_desktop.services.households import save_household
+from kaltim_desktop.services.household_rules import HouseholdInput
+from kaltim_desktop.services.household_views import HouseholdDetail
 from kaltim_desktop.ui.assessment_panel import AssessmentPanel
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.household_fields import DateField, IssueLabel, int_or_none
-from kaltim_desktop.ui.household_prompts import (
-    ask_discard,
-    duplicate_prompt,
-    find_duplicates,
-    issue_text,
-    warnings_prompt,
-)
+from kaltim_desktop.ui.household_prompts import ask_discard
+from kaltim_desktop.ui.household_saving import SaveFlow, member_input
 from kaltim_desktop.ui.members_editor import MembersEditor
 from kaltim_desktop.ui.region_picker import RegionPicker
-
-
-def member_input(m: MemberRow) -> MemberInput:
-    """A stored member as form input (keeping the person id, so saving updates the person)."""
-    return MemberInput(
-        name=m.name, sex=m.sex, relation=m.relation, nik=m.nik, birth_place=m.birth_place,
-        birth_date=m.birth_date, education=m.education, occupation=m.occupation,
-        disability=m.disability, skills=m.skills, domicile_since=m.domicile_since,
-        person_id=m.person_id,
-    )  # fmt: skip
 
 
 def _degrees_e6(text: str) -> int | None:
@@ -71,7 +55,7 @@ def _degrees_text(value: int | None) -> str:
     return "" if value is None else str(Decimal(value) / 1_000_000)
 
 
-class HouseholdForm(QWidget):
+class HouseholdForm(SaveFlow, QWidget):
     """Signals: saved(id) after each successful save; closed() when the officer leaves;
     open_existing(id) when the duplicate prompt sends the officer to an existing record."""
 
@@ -175,6 +159,19 @@ class HouseholdForm(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.setFocusProxy(self.region)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab walks the form top to bottom, left column before right, as it reads."""
+        chain = [
+            self.region.regency, self.region.district, self.region.village, self.rt, self.rw,
+            self.hamlet, self.street, self.kk_number, self.kk_as_of, self.phone, self.gps_lat,
+            self.gps_lon, self.dtsen_decile, self.dtsen_as_of, self.members.table,
+            self.members.add_button, self.members.edit_button, self.members.remove_button,
+            *self.house.focus_chain(), self.notes, self.back_button, self.save_button,
+        ]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         for field in (self.rt, self.rw, self.hamlet, self.street, self.kk_number, self.kk_as_of,
@@ -288,133 +285,6 @@ class HouseholdForm(QWidget):
             house=house,
             house_assessed_on=dates["house_assessed_on"] if house else None,
         )
-
-    # -- saving ------------------------------------------------------------------------------
-
-    def save(self) -> None:
-        """Check, ask what must be asked, then save off the GUI thread."""
-        if self.saving:
-            return
-        try:
-            data = self.value()
-        except ValidationError as exc:
-            self._blocked(exc.issues)
-            return
-        cleaned = check_household(data, date.today())
-        if any(i.is_error for i in cleaned.issues):
-            self._blocked(cleaned.issues)
-            return
-        self.issues.show_issues(cleaned.issues)
-        self._set_saving(True)
-        if self.is_new and not self._duplicates_cleared:
-            self.ui.runner.run(
-                lambda _p: find_duplicates(self.ui.db, data),
-                title=_("Looking for existing records"),
-                on_done=lambda found: self._after_duplicates(data, cleaned.issues, found),
-                on_error=self._failed,
-                parent=self,
-                progress_dialog=False,
-            )
-        else:
-            self._after_duplicates(data, cleaned.issues, [])
-
-    def _after_duplicates(self, data, warnings, found) -> None:
-        if found:
-            self.prompt = duplicate_prompt(self, found)
-            self.prompt.finished.connect(lambda _r: self._duplicate_answer(data, warnings, found))
-            self.prompt.open()
-            return
-        self._confirm_then_save(data, warnings)
-
-    def _duplicate_answer(self, data, warnings, found) -> None:
-        role = self.prompt.property("answer")
-        self.prompt = None
-        if role == "save":
-            self._duplicates_cleared = True
-            self._confirm_then_save(data, warnings)
-        else:
-            self._set_saving(False)
-            if role == "open":
-                self.open_existing.emit(found[0].id)
-
-    def _confirm_then_save(self, data, warnings) -> None:
-        if not warnings:
-            self._write(data, confirm=False)
-            return
-        self.prompt = warnings_prompt(self, warnings, self.members.members)
-        self.prompt.finished.connect(lambda _r: self._warnings_answer(data))
-        self.prompt.open()
-
-    def _warnings_answer(self, data) -> None:
-        confirmed = self.prompt.property("answer") == "save"
-        self.prompt = None
-        if confirmed:
-            self._write(data, confirm=True)
-        else:
-            self._set_saving(False)
-
-    def _write(self, data: HouseholdInput, *, confirm: bool) -> None:
-        db, actor = self.ui.db, self.ui.actor
-        self.ui.runner.run(
-            lambda _p: save_household(db, actor, data, confirm_warnings=confirm),
-            title=_("Saving the household"),
-            on_done=self._saved,
-            on_error=lambda exc: self._save_failed(data, exc),
-            parent=self,
-        )
-
-    def _save_failed(self, data: HouseholdInput, exc: BaseException) -> None:
-        if isinstance(exc, WarningsNotConfirmed):
-            # Warnings only the database can find (a NIK registered for another person).
-            self.issues.show_issues(exc.issues)
-            self._confirm_then_save(data, list(exc.issues))
-        elif isinstance(exc, ValidationError):
-            self._blocked(exc.issues)
-        else:
-            self._failed(exc)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        self.ui.errors.show(self, exc)
-
-    def _saved(self, detail: HouseholdDetail) -> None:
-        self._set_saving(False)
-        self.is_new = False
-        self.dirty = False
-        self.house.modified = False
-        self.members.set_members([member_input(m) for m in detail.members])
-        self.issues.show_issues([])
-        self.issues.setText(_("Saved."))
-        self.issues.show()
-        self.ui.events.data_changed.emit("household")
-        self.saved.emit(detail.id)
-
-    def _blocked(self, issues) -> None:
-        self._set_saving(False)
-        errors = [i for i in issues if i.is_error] or list(issues)
-        self.issues.show_issues(
-            [
-                Issue(i.field, i.code, i.severity, issue_text(i, self.members.members))
-                for i in errors
-            ]
-        )
-        self._focus_field(errors[0].field)
-
-    def _focus_field(self, field: str) -> None:
-        widgets = {
-            "village_code": self.region, "rt": self.rt, "rw": self.rw, "kk_number": self.kk_number,
-            "kk_as_of": self.kk_as_of, "phone": self.phone, "gps": self.gps_lat,
-            "dtsen_decile": self.dtsen_decile, "dtsen_as_of": self.dtsen_as_of,
-            "house_assessed_on": self.house.assessed_on,
-        }  # fmt: skip
-        if field.startswith("members"):
-            self.members.table.setFocus()
-            index = field[len("members[") :].split("]")[0] if field.startswith("members[") else ""
-            if index.isdigit():
-                self.members.table.selectRow(int(index))
-            return
-        widget = widgets.get(field) or self.house.combos.get(field)
-        (widget or self.region).setFocus()
 
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving

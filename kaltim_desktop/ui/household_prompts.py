@@ -127,11 +127,12 @@ def warnings_prompt(parent: QWidget, warnings: list[Issue], members=()) -> QMess
 
 def ask_discard(parent: QWidget) -> bool:
     """Ask whether unsaved changes may be thrown away (blocking: called from confirm_leave)."""
-    answer = QMessageBox.question(
-        parent,
-        _("Unsaved changes"),
-        _("This household has unsaved changes. Discard them?"),
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Discard
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Unsaved changes"))
+    box.setText(_("This household has unsaved changes. Discard them?"))
+    discard = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is discard

@@ -205,6 +205,7 @@ class MembersEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(150)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setAccessibleName(_("Members"))
         self.add_button = QPushButton(_("&Add member"))
         self.edit_button = QPushButton(_("&Edit member"))
@@ -271,6 +272,8 @@ class MembersEditor(QWidget):
 
     def _closed(self) -> None:
         self.dialog = None
+        # Back to the roster, ready for the next Insert or Enter.
+        self.window().activateWindow()
         self.table.setFocus()
 
     def _refresh(self) -> None:

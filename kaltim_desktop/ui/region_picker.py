@@ -8,13 +8,15 @@ of a thousand names. Choosing a regency fills the districts, a district the vill
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QWidget
 
 from kaltim_desktop.domain.regions import Region, region_tree
 from kaltim_desktop.i18n import _
 
 _LEVELS = ("regency", "district", "village")
+_SETTLE_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
 
 class RegionCombo(QComboBox):
@@ -34,6 +36,8 @@ class RegionCombo(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
         self.lineEdit().editingFinished.connect(self._match_typed)
+        self.lineEdit().installEventFilter(self)
+        self.installEventFilter(self)
 
     def set_regions(self, regions: list[Region], empty_label: str | None) -> None:
         with QSignalBlocker(self):
@@ -56,6 +60,18 @@ class RegionCombo(QComboBox):
             return False
         self.setCurrentIndex(index)
         return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # While the completer's popup is open it swallows the focus-out (so editingFinished
+        # never comes) and hands Tab to the line edit: settle the typed text on Tab itself.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _SETTLE_KEYS
+        ):
+            self.completer().popup().hide()
+            self._match_typed()
+        return False
 
     def _match_typed(self) -> None:
         """Typed text that names exactly one entry (ignoring case) selects it."""
