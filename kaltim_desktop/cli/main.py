@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         certificate_commands,
         db_commands,
         demo_command,
+        exchange_commands,
         household_commands,
         user_commands,
     )
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.register(commands, _add_json)
     household_commands.register(commands, _add_json)
     certificate_commands.register(commands, _add_json)
+    exchange_commands.register(commands, _add_json)
     return parser
 
 
