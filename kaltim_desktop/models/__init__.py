@@ -19,6 +19,13 @@ from kaltim_desktop.models.registry import (
     Person,
     PersonNameToken,
 )
+from kaltim_desktop.models.sync_state import (
+    SyncBundle,
+    SyncHeldOp,
+    SyncOriginBlock,
+    SyncPeer,
+    SyncTrust,
+)
 
 # Replicated entities by op-log name, in the order a parent precedes its children.
 REPLICATED = {
@@ -55,7 +62,12 @@ __all__ = [
     "RecordClock",
     "Replicated",
     "Setting",
+    "SyncBundle",
+    "SyncHeldOp",
     "SyncOp",
+    "SyncOriginBlock",
+    "SyncPeer",
+    "SyncTrust",
     "Training",
     "UTCDateTime",
     "new_id",

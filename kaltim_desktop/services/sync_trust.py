@@ -1,0 +1,405 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Use cases of trust between the province and the laptops: province set-up, enrolment
+request, approval, enrolment, revocation, the device list, and the trust this installation
+uses when it imports.
+
+Private keys live in ``<data_dir>/keys/`` (see :mod:`kaltim_desktop.trust.province_keys` and
+:mod:`kaltim_desktop.trust.enrolment`); the database only holds public documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.db import Database
+from kaltim_desktop.domain.regions import region_tree
+from kaltim_desktop.errors import Issue, KaltimError, NotFound, ValidationError
+from kaltim_desktop.i18n import _
+from kaltim_desktop.models import SyncPeer, SyncTrust
+from kaltim_desktop.services.context import (
+    INSTALLATION_PROVINCE,
+    Actor,
+    get_setting,
+    installation_role,
+    require_role,
+    set_setting,
+)
+from kaltim_desktop.sync import audit
+from kaltim_desktop.sync.bundles.age_keys import read_identity_file, recipient_key_id
+from kaltim_desktop.sync.bundles.checks import LocalTrust
+from kaltim_desktop.sync.bundles.exporter import applied_vv
+from kaltim_desktop.sync.oplog import this_device
+from kaltim_desktop.trust import enrolment
+from kaltim_desktop.trust import keys as device_keys
+from kaltim_desktop.trust.province_keys import create_province_keys, load_province_keys
+from kaltim_desktop.trust.registry import (
+    ROLE_DISTRICT,
+    ROLE_PROVINCE,
+    DeviceEntry,
+    Registry,
+    Revocation,
+    open_registry,
+    root_entry,
+    sign_registry,
+)
+
+PROVINCE_SCOPE = ("64",)  # Kalimantan Timur
+REGISTRY_VALIDITY = timedelta(days=365)
+ROLE_KEY = "installation.role"
+REGENCY_KEY = "installation.regency"
+
+
+def get_trust(session: Session, key: str) -> str | None:
+    row = session.get(SyncTrust, key)
+    return None if row is None else row.value
+
+
+def put_trust(session: Session, key: str, value: str) -> None:
+    row = session.get(SyncTrust, key)
+    if row is None:
+        session.add(SyncTrust(key=key, value=value))
+    else:
+        row.value = value
+
+
+def stored_registry(session: Session) -> Registry | None:
+    """The registry this installation trusts (verified again against the pinned root)."""
+    text, root = get_trust(session, "registry"), get_trust(session, "root_key")
+    if text is None or root is None:
+        return None
+    public = DeviceEntry("root", "", 0, root, "", ()).public_key
+    return open_registry(text, {device_keys.key_id(public): public})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class ProvinceSetup:
+    device_id: str
+    root_fingerprint: str
+    registry_version: int
+    escrow_file: Path
+
+
+def province_init(db: Database, data_dir: Path, actor: Actor, escrow_out: Path) -> ProvinceSetup:
+    """Make this installation the province office: root key, encryption and escrow keys, the
+    province's own certificate and registry version 1.
+
+    Raises:
+        PermissionDenied: not an administrator.
+        KaltimError: already set up, or the escrow file exists.
+    """
+    require_role(actor, "admin")
+    with db.read() as session:
+        if get_trust(session, "registry") is not None:
+            raise KaltimError(_("Sync trust is already set up on this installation."))
+    keys, primary, escrow = create_province_keys(data_dir, escrow_out)
+    device_key = device_keys.load_or_create(data_dir)
+    with db.transaction() as session:
+        set_setting(session, ROLE_KEY, INSTALLATION_PROVINCE)
+        device = this_device(session)
+        entry = DeviceEntry(
+            device.device_id, ROLE_PROVINCE, 1, enrolment.public_b64(device_key.public_key),
+            primary.recipient, PROVINCE_SCOPE, actor.username,
+        )  # fmt: skip
+        kid, root_b64 = root_entry(keys.root.public_key())
+        registry = sign_registry(
+            Registry(
+                version=1,
+                issued=_iso(_now()),
+                root_keys={kid: root_b64},
+                enc_keys=(
+                    {"key_id": primary.key_id, "recipient": primary.recipient, "use": "primary"},
+                    {"key_id": escrow.key_id, "recipient": escrow.recipient, "use": "escrow"},
+                ),
+                devices={entry.device_id: entry},
+                expires=_iso(_now() + REGISTRY_VALIDITY),
+            ),
+            keys.root,
+        )
+        put_trust(session, "root_key", root_b64)
+        put_trust(session, "registry", registry.text)
+        put_trust(session, "device_cert", enrolment.issue_certificate(entry, keys.root))
+        audit.append(
+            session, action="sync.province_init", actor=actor.officer_id,
+            device=device.origin, entity="device", entity_id=device.device_id,
+            after={"registry_version": 1, "root": kid, "escrow": escrow.key_id},
+        )  # fmt: skip
+    return ProvinceSetup(
+        entry.device_id,
+        enrolment.fingerprint(keys.root.public_key().public_bytes_raw()),
+        1,
+        escrow_out,
+    )
+
+
+@dataclass(frozen=True)
+class RequestFile:
+    path: Path
+    device_id: str
+    fingerprint: str
+
+
+def request_enrolment(db: Database, data_dir: Path, actor: Actor, out_dir: Path) -> RequestFile:
+    """Write this laptop's enrolment request and return its fingerprint to read aloud."""
+    require_role(actor, "supervisor")
+    with db.transaction() as session:
+        if installation_role(session) == INSTALLATION_PROVINCE:
+            raise KaltimError(_("The province office does not enrol; it approves laptops."))
+        regency = get_setting(session, REGENCY_KEY)
+        if not regency:
+            raise ValidationError(
+                [Issue("regency", "sync.regency", "error", _("Set this laptop's regency first."))]
+            )
+        device_id = this_device(session).device_id
+    request = enrolment.make_request(
+        device_id,
+        device_keys.load_or_create(data_dir),
+        enrolment.device_encryption_key(data_dir),
+        regency,
+        actor.username,
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"enrol-request-{device_id}.json"
+    path.write_text(request.text + "\n", encoding="utf-8")
+    return RequestFile(path, device_id, request.fingerprint)
+
+
+def _normalise(fingerprint: str) -> str:
+    return "".join(fingerprint.split()).upper()
+
+
+@dataclass(frozen=True)
+class Approval:
+    path: Path
+    device: DeviceEntry
+    registry_version: int
+
+
+def _province_registry(session: Session) -> Registry:
+    if installation_role(session) != INSTALLATION_PROVINCE:
+        raise KaltimError(_("Only the province office can do this."))
+    registry = stored_registry(session)
+    if registry is None:
+        raise KaltimError(_("Run the province set-up first."))
+    return registry
+
+
+def _publish(session: Session, data_dir: Path, registry: Registry, **changes) -> Registry:
+    keys = load_province_keys(data_dir)
+    changed = replace(
+        registry, version=registry.version + 1, issued=_iso(_now()),
+        expires=_iso(_now() + REGISTRY_VALIDITY), **changes,
+    )  # fmt: skip
+    signed = sign_registry(changed, keys.root)
+    put_trust(session, "registry", signed.text)
+    return signed
+
+
+def approve_request(
+    db: Database, data_dir: Path, actor: Actor, request_file: Path, fingerprint: str,
+    out_dir: Path,
+) -> Approval:  # fmt: skip
+    """Issue a certificate for a laptop whose fingerprint the operator heard read aloud.
+
+    Raises:
+        ValidationError: the fingerprint does not match, or the regency is unknown.
+        BundleRejected: the request is malformed or not signed by its key.
+    """
+    require_role(actor, "admin")
+    try:
+        text = request_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFound(_("The request file cannot be read.")) from exc
+    request = enrolment.read_request(text)
+    if _normalise(request.fingerprint) != _normalise(fingerprint):
+        raise ValidationError(
+            [Issue("fingerprint", "sync.fingerprint", "error",
+                   _("The fingerprint does not match the request file: do not approve it."))]
+        )  # fmt: skip
+    region = region_tree().get(request.regency)
+    if region is None or region.level != "regency":
+        raise ValidationError(
+            [Issue("regency", "sync.regency", "error", _("The request names no known regency."))]
+        )
+    keys = load_province_keys(data_dir)
+    with db.transaction() as session:
+        registry = _province_registry(session)
+        existing = registry.devices.get(request.device_id)
+        if existing is not None and existing.sign_pk != request.sign_pk:
+            raise KaltimError(_("Another key is already enrolled under this device id."))
+        serial = max((d.serial for d in registry.devices.values()), default=0) + 1
+        entry = DeviceEntry(
+            request.device_id, ROLE_DISTRICT, serial, request.sign_pk, request.enc_pk,
+            (request.regency,), request.officer,
+        )  # fmt: skip
+        registry = _publish(
+            session, data_dir, registry, devices={**registry.devices, entry.device_id: entry}
+        )
+        certificate = enrolment.issue_certificate(entry, keys.root)
+        audit.append(
+            session, action="sync.device_approve", actor=actor.officer_id,
+            entity="device", entity_id=entry.device_id,
+            after={"serial": serial, "scope": list(entry.scope), "registry": registry.version},
+        )  # fmt: skip
+        root_b64 = get_trust(session, "root_key") or ""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"enrolment-{entry.device_id}.json"
+    path.write_text(
+        enrolment.response_document(certificate, registry, root_b64) + "\n", encoding="utf-8"
+    )
+    return Approval(path, entry, registry.version)
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    device_id: str
+    scope: tuple[str, ...]
+    root_fingerprint: str
+    registry_version: int
+
+
+def enroll(db: Database, data_dir: Path, actor: Actor, response_file: Path) -> Enrolled:
+    """Store the province's answer after checking it names this laptop's own keys."""
+    require_role(actor, "supervisor")
+    try:
+        response = enrolment.read_response(response_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFound(_("The enrolment file cannot be read.")) from exc
+    root = response.root_public_key
+    registry = open_registry(response.registry, {device_keys.key_id(root): root})
+    entry = enrolment.open_certificate(response.certificate, registry)
+    own_key = device_keys.load_or_create(data_dir)
+    own_enc = enrolment.device_encryption_key(data_dir)
+    with db.transaction() as session:
+        device_id = this_device(session).device_id
+        listed = registry.devices.get(entry.device_id)
+        if (
+            entry.device_id != device_id
+            or entry.sign_pk != enrolment.public_b64(own_key.public_key)
+            or entry.enc_pk != own_enc.recipient
+            or listed is None
+            or listed.serial != entry.serial
+        ):
+            raise KaltimError(_("This enrolment file was issued for another laptop."))
+        pinned = get_trust(session, "root_key")
+        root_b64 = enrolment.public_b64(root)
+        if pinned is not None and pinned != root_b64:
+            raise KaltimError(_("This laptop is already enrolled with another province key."))
+        current = stored_registry(session)
+        if current is not None and current.version > registry.version:
+            registry = current
+        put_trust(session, "root_key", root_b64)
+        put_trust(session, "registry", registry.text)
+        put_trust(session, "device_cert", response.certificate)
+        audit.append(
+            session, action="sync.enroll", actor=actor.officer_id, entity="device",
+            entity_id=device_id, after={"serial": entry.serial, "scope": list(entry.scope)},
+        )  # fmt: skip
+    return Enrolled(device_id, entry.scope, response.root_fingerprint, registry.version)
+
+
+def revoke_device(db: Database, data_dir: Path, actor: Actor, device_id: str, reason: str) -> int:
+    """Revoke a laptop: its ops up to what the province already has stay accepted, later ones
+    are held for review. Returns the new registry version."""
+    require_role(actor, "admin")
+    with db.transaction() as session:
+        registry = _province_registry(session)
+        entry = registry.devices.get(device_id)
+        if entry is None or entry.role != ROLE_DISTRICT:
+            raise NotFound(_("No enrolled laptop has this device id."))
+        through = {
+            origin: seq
+            for origin, seq in applied_vv(session).items()
+            if origin.rpartition("#")[0] == device_id
+        }
+        revocation = Revocation(device_id, entry.serial, through, reason)
+        registry = _publish(
+            session, data_dir, registry, revoked={**registry.revoked, device_id: revocation}
+        )
+        audit.append(
+            session, action="sync.device_revoke", actor=actor.officer_id, entity="device",
+            entity_id=device_id, after={"valid_through": through, "registry": registry.version},
+        )  # fmt: skip
+        return registry.version
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device_id: str
+    role: str
+    scope: tuple[str, ...]
+    serial: int
+    officer: str
+    revoked: bool
+    last_exchange: datetime | None
+
+
+def list_devices(db: Database) -> tuple[DeviceRow, ...]:
+    with db.read() as session:
+        registry = stored_registry(session)
+        if registry is None:
+            return ()
+        seen = dict(session.execute(select(SyncPeer.device_id, SyncPeer.updated_at)).all())
+    return tuple(
+        DeviceRow(
+            d.device_id,
+            d.role,
+            d.scope,
+            d.serial,
+            d.officer,
+            d.device_id in registry.revoked,
+            seen.get(d.device_id),
+        )
+        for d in sorted(registry.devices.values(), key=lambda d: d.serial)
+    )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """This installation's trust for an import, with the keys it can decrypt with."""
+
+    trust: LocalTrust
+    identities: tuple
+    role: str
+
+
+def local_identity(
+    db: Database, data_dir: Path, extra_identity_files: tuple[Path, ...] = ()
+) -> Identity:
+    """Load the trust and decryption keys (province keys, or this laptop's key)."""
+    with db.read() as session:
+        role = installation_role(session)
+        registry = stored_registry(session)
+        root_b64 = get_trust(session, "root_key")
+    if registry is None or root_b64 is None:
+        raise KaltimError(_("This installation is not enrolled in province sync yet."))
+    root = DeviceEntry("root", "", 0, root_b64, "", ()).public_key
+    if role == INSTALLATION_PROVINCE:
+        keys = load_province_keys(data_dir).decryption
+        trust_role = ROLE_PROVINCE
+    else:
+        keys = (enrolment.device_encryption_key(data_dir),)
+        trust_role = ROLE_DISTRICT
+    identities = [k.identity() for k in keys]
+    key_ids = {k.key_id for k in keys}
+    for path in extra_identity_files:
+        try:
+            extra = read_identity_file(path)
+        except (OSError, ValueError) as exc:
+            raise KaltimError(_("The key file cannot be read.")) from exc
+        identities.append(extra)
+        key_ids.add(recipient_key_id(str(extra.to_public())))
+    trust = LocalTrust(trust_role, {device_keys.key_id(root): root}, registry, frozenset(key_ids))
+    return Identity(trust, tuple(identities), trust_role)

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Kaltim Sync Bundles (KSB v1, sync-design §3.3): signed, encrypted files that carry ops
+between district laptops and the province office over USB sticks and e-mail.
+
+- :mod:`.age_keys` — X25519 age identities kept encrypted outside the database;
+- :mod:`.envelope` — DSSE envelopes (Ed25519 over the pre-authentication encoding);
+- :mod:`.layout` — names, limits and the manifest;
+- :mod:`.writer` / :mod:`.reader` — building and strictly reading one part;
+- :mod:`.checks` — signature, certificate, registry, recipient, scope and ownership checks;
+- :mod:`.apply` — idempotent, causally ordered application of ops with holds and fork alarms;
+- :mod:`.errors` — stable codes and the plain words shown for them.
+"""

@@ -1,0 +1,373 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Applying received ops: validated, idempotent, causally ordered, in the caller's transaction.
+
+For each op, in the order the bundle lists them:
+
+- checks that cannot wait: known entity and action, the exact op shape (extra top-level keys
+  would change the hash), the sender may write for that origin, the record lies in the sender's
+  scope (the op's partition *and* the record's stored region: a laptop cannot reach into another
+  regency by lying in a partition), and only a province origin approves grants. Any violation
+  refuses the whole bundle (the caller rolls back);
+- ``(origin, seq)`` already stored with the same hash: skipped ("already present"); with another
+  hash: a fork (:data:`~.errors.E_FORK`);
+- a revoked device's ops after its ``valid_through`` sequence, and ops stamped more than a day
+  in the future, are held for review; ops whose predecessors have not arrived are held as a gap
+  and applied as soon as they have.
+
+Conflict resolution (issue #6) plugs in at :meth:`Applier._apply_update`: today an op is applied
+as it comes in causal order, which in the star topology is the province's order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.models import REPLICATED, Household, SyncHeldOp, SyncOp, utcnow
+from kaltim_desktop.sync.bulk import insert_rows
+from kaltim_desktop.sync.bundles.errors import (
+    E_DAMAGED,
+    E_FORK,
+    E_OWNERSHIP,
+    E_SCOPE,
+    BundleRejected,
+)
+from kaltim_desktop.sync.clocks import record_clock, store_clock
+from kaltim_desktop.sync.hlc import Hlc
+from kaltim_desktop.sync.ops import encode_parts
+from kaltim_desktop.sync.projection import (
+    create_row,
+    decode_fields,
+    hlc_time,
+    refresh_search_index,
+    update_values,
+    writable_columns,
+)
+
+OP_KEYS = frozenset(
+    ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base", "set", "prev",
+     "partition", "actor", "schema")
+)  # fmt: skip
+ACTIONS = frozenset(("create", "update", "delete", "undelete"))
+CLOCK_SKEW_MS = 24 * 3600 * 1000
+PROVINCE_ONLY_STAGES = {"grant_award": frozenset(("approved",))}
+_WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
+
+
+def in_scope(region: str | None, scope: tuple[str, ...]) -> bool:
+    """``64.72.06.1001`` is in scope ``64.72``; ``64.721…`` is not."""
+    if not region:
+        return False
+    return any(region == s or region.startswith(s + ".") for s in scope)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the receiver allows this sender.
+
+    ``own_device``: set for a district sender, whose ops must all be its own; ``scope``: None
+    for the province (it may send anything); ``valid_through``: origin → last accepted seq of
+    a revoked device; ``province_devices``: device ids whose origins may approve grants.
+    """
+
+    own_device: str | None
+    scope: tuple[str, ...] | None
+    province_devices: frozenset[str]
+    valid_through: dict[str, int] = field(default_factory=dict)
+    revoked: bool = False
+    check_clock: bool = False
+    bundle_id: str | None = None
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    already: int = 0
+    held_gap: int = 0
+    held_revoked: int = 0
+    held_clock: int = 0
+    released: int = 0
+    per_entity: Counter = field(default_factory=Counter)
+    gaps: dict[str, int] = field(default_factory=dict)  # origin -> first missing seq
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "applied": self.applied,
+            "already": self.already,
+            "held_gap": self.held_gap,
+            "held_revoked": self.held_revoked,
+            "held_clock": self.held_clock,
+            "released": self.released,
+            "per_entity": {f"{e}.{a}": n for (e, a), n in sorted(self.per_entity.items())},
+            "gaps": dict(self.gaps),
+        }
+
+
+def device_of(origin: str) -> str:
+    return origin.rpartition("#")[0]
+
+
+class Applier:
+    """Applies the ops of one import in one transaction (see the module docstring)."""
+
+    def __init__(self, session: Session, policy: Policy, *, now_ms: int | None = None) -> None:
+        self.session = session
+        self.policy = policy
+        self.now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        self.outcome = Outcome()
+        self._high: dict[str, int] = {}
+        self._pending: dict[str, list[dict]] = defaultdict(list)
+        self._op_rows: list[dict[str, Any]] = []
+        self._names: list[tuple[str, str | None]] = []
+        self.max_hlc = Hlc(0, 0)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    def high_water(self, origin: str) -> int:
+        """Highest seq of ``origin`` applied here (contiguous: ops are applied only in order)."""
+        if origin not in self._high:
+            value = self.session.scalar(select(func.max(SyncOp.seq)).where(SyncOp.origin == origin))
+            self._high[origin] = value or 0
+        return self._high[origin]
+
+    def _stored_hashes(self, origin: str, seqs: list[int]) -> dict[int, str]:
+        self.flush()
+        rows = self.session.execute(
+            select(SyncOp.seq, SyncOp.op_hash).where(
+                SyncOp.origin == origin, SyncOp.seq.between(min(seqs), max(seqs))
+            )
+        )
+        return dict(rows.all())
+
+    # ---- checks ----------------------------------------------------------------------------
+
+    def _check_shape(self, op: dict[str, Any]) -> None:
+        ok = (
+            set(op) == OP_KEYS
+            and op["entity"] in REPLICATED
+            and op["action"] in ACTIONS
+            and isinstance(op["seq"], int) and op["seq"] > 0
+            and isinstance(op["origin"], str) and "#" in op["origin"]
+            and isinstance(op["set"], dict) and isinstance(op["base"], dict)
+            and isinstance(op["prev"], dict)
+            and isinstance(op["entity_id"], str) and isinstance(op["hlc"], str)
+        )  # fmt: skip
+        if not ok:
+            raise BundleRejected(E_DAMAGED, "op shape")
+
+    def _region(self, op: dict[str, Any]) -> str | None:
+        """The region of the record an op writes, from what is stored here when it exists."""
+        if op["action"] != "create":
+            stored = self.session.scalar(
+                select(SyncOp.partition)
+                .where(SyncOp.entity_id == op["entity_id"], SyncOp.entity == op["entity"])
+                .where(SyncOp.partition.is_not(None))
+                .limit(1)
+            )
+            if stored is not None:
+                return stored
+        if op["partition"]:
+            return op["partition"]
+        # Records without a partition (issued documents) belong where their household is.
+        household_id = op["set"].get("household_id")
+        if household_id is None and op["action"] != "create":
+            table = REPLICATED[op["entity"]].__table__
+            if "household_id" in table.c:
+                self.flush()
+                household_id = self.session.scalar(
+                    select(table.c.household_id).where(table.c.id == op["entity_id"])
+                )
+        if household_id is None:
+            return None
+        self.flush()
+        return self.session.scalar(
+            select(Household.village_code).where(Household.id == household_id)
+        )
+
+    def _check_rights(self, op: dict[str, Any]) -> None:
+        policy = self.policy
+        if policy.own_device is not None and device_of(op["origin"]) != policy.own_device:
+            raise BundleRejected(E_SCOPE, "op of another origin")
+        if policy.scope is not None:
+            if op["partition"] and not in_scope(op["partition"], policy.scope):
+                raise BundleRejected(E_SCOPE, "partition outside scope")
+            if not in_scope(self._region(op), policy.scope):
+                raise BundleRejected(E_SCOPE, "record outside scope")
+        stages = PROVINCE_ONLY_STAGES.get(op["entity"])
+        if (
+            stages
+            and op["set"].get("stage") in stages
+            and device_of(op["origin"]) not in policy.province_devices
+        ):
+            raise BundleRejected(E_OWNERSHIP, "district origin approves a grant")
+
+    # ---- the loop --------------------------------------------------------------------------
+
+    def receive(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """Take a batch of ``(line, op)`` (one ops member of a bundle)."""
+        by_origin: dict[str, list[int]] = defaultdict(list)
+        for _line, op in items:
+            self._check_shape(op)
+            by_origin[op["origin"]].append(op["seq"])
+        known = {o: self._stored_hashes(o, seqs) for o, seqs in by_origin.items()}
+        held = self._held_hashes(by_origin)
+        seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
+        for _line, op in items:
+            self._check_rights(op)
+            encoded = encode_parts(
+                op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],
+                op["action"], op["base"], op["set"], op["prev"], op["partition"], op["actor"],
+                op["schema"],
+            )  # fmt: skip
+            key = (op["origin"], op["seq"])
+            stored = known[op["origin"]].get(op["seq"]) or held.get(key) or seen.get(key)
+            seen[key] = encoded.hash
+            if stored is not None:
+                if stored != encoded.hash:
+                    raise BundleRejected(E_FORK, f"fork at {op['origin']}:{op['seq']}")
+                self.outcome.already += 1
+                continue
+            self._route(op, encoded)
+
+    def _held_hashes(self, by_origin: dict[str, list[int]]) -> dict[tuple[str, int], str]:
+        result = {}
+        for origin, seqs in by_origin.items():
+            rows = self.session.execute(
+                select(SyncHeldOp.seq, SyncHeldOp.op_hash).where(
+                    SyncHeldOp.origin == origin, SyncHeldOp.seq.between(min(seqs), max(seqs))
+                )
+            )
+            result.update({(origin, seq): h for seq, h in rows.all()})
+        return result
+
+    def _route(self, op: dict[str, Any], encoded) -> None:
+        origin, seq = op["origin"], op["seq"]
+        limit = self.policy.valid_through.get(origin, 0 if self.policy.revoked else None)
+        if limit is not None and seq > limit:
+            self._hold(op, encoded.hash, "revoked")
+            self.outcome.held_revoked += 1
+        elif self.policy.check_clock and Hlc.parse(op["hlc"]).wall_ms > self.now_ms + CLOCK_SKEW_MS:
+            self._hold(op, encoded.hash, "clock_skew")
+            self.outcome.held_clock += 1
+        elif self._ready(op):
+            self._apply(op, encoded)
+        else:
+            self._hold(op, encoded.hash, "gap")
+            self.outcome.held_gap += 1
+            gap = self.outcome.gaps.get(origin)
+            first_missing = self.high_water(origin) + 1
+            self.outcome.gaps[origin] = first_missing if gap is None else min(gap, first_missing)
+
+    def _ready(self, op: dict[str, Any]) -> bool:
+        if op["seq"] != self.high_water(op["origin"]) + 1:
+            return False
+        return all(self.high_water(o) >= n for o, n in op["base"].items() if o != op["origin"])
+
+    def _hold(self, op: dict[str, Any], op_hash: str, reason: str) -> None:
+        self.session.add(
+            SyncHeldOp(
+                origin=op["origin"], seq=op["seq"], op_hash=op_hash, reason=reason,
+                line=json.dumps(op, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                bundle_id=self.policy.bundle_id, received_at=utcnow(),
+            )
+        )  # fmt: skip
+
+    def release_held(self) -> None:
+        """Apply held gap ops whose predecessors are now here, until nothing moves."""
+        self.flush()
+        self.outcome.gaps.clear()
+        while True:
+            rows = self.session.scalars(
+                select(SyncHeldOp)
+                .where(SyncHeldOp.reason == "gap")
+                .order_by(SyncHeldOp.origin, SyncHeldOp.seq)
+            ).all()
+            progressed = False
+            for row in rows:
+                op = json.loads(row.line)
+                if not self._ready(op):
+                    continue
+                self.session.delete(row)
+                encoded = encode_parts(
+                    op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"],
+                    op["entity_id"], op["action"], op["base"], op["set"], op["prev"],
+                    op["partition"], op["actor"], op["schema"],
+                )  # fmt: skip
+                self._apply(op, encoded)
+                self.outcome.released += 1
+                progressed = True
+            self.flush()
+            if not progressed:
+                break
+        for row in self.session.scalars(select(SyncHeldOp).where(SyncHeldOp.reason == "gap")):
+            first = self.high_water(row.origin) + 1
+            self.outcome.gaps[row.origin] = first
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def _apply(self, op: dict[str, Any], encoded) -> None:
+        entity, entity_id = op["entity"], op["entity_id"]
+        known = {k: v for k, v in op["set"].items() if k in _WRITABLE[entity]}
+        fields = decode_fields(entity, known)  # unknown (newer) fields stay in the stored op
+        at = hlc_time(Hlc.parse(op["hlc"]).wall_ms)
+        self._op_rows.append(
+            {
+                "origin": op["origin"], "seq": op["seq"], "op_id": op["op_id"], "hlc": op["hlc"],
+                "entity": entity, "entity_id": entity_id, "action": op["action"],
+                "base": encoded.base, "fields": encoded.set, "prev": encoded.prev,
+                "partition": op["partition"], "actor": op["actor"], "schema": op["schema"],
+                "op_hash": encoded.hash, "status": "applied",
+            }
+        )  # fmt: skip
+        if op["action"] == "create":
+            self._pending[entity].append(create_row(entity, entity_id, fields, at))
+            if entity == "person":
+                self._names.append((entity_id, fields.get("name")))
+        else:
+            self._apply_update(op, entity, entity_id, fields, at)
+        self._high[op["origin"]] = op["seq"]
+        self.max_hlc = max(self.max_hlc, Hlc.parse(op["hlc"]))
+        self.outcome.applied += 1
+        self.outcome.per_entity[(entity, op["action"])] += 1
+
+    def _apply_update(self, op, entity: str, entity_id: str, fields: dict, at) -> None:
+        """Extension point for field-level merge (issue #6): today the op's values win."""
+        self.flush()
+        table = REPLICATED[entity].__table__
+        if fields:
+            self.session.execute(
+                update(table)
+                .where(table.c.id == entity_id)
+                .values(update_values(entity, fields, at)),
+                execution_options={"synchronize_session": False},
+            )
+        clock, vv = record_clock(self.session, entity, entity_id)
+        vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
+        store_clock(self.session, clock, entity, entity_id, vv)
+        if entity == "person" and "name" in fields:
+            self.session.flush()
+            refresh_search_index(self.session, [(entity_id, fields["name"])])
+
+    def flush(self) -> None:
+        """Insert buffered creates (parents first) and the op rows."""
+        for entity in REPLICATED:
+            rows = self._pending.pop(entity, None)
+            if rows:
+                insert_rows(self.session, REPLICATED[entity].__table__, rows)
+        if self._names:
+            refresh_search_index(self.session, self._names, new=True)
+            self._names = []
+        if self._op_rows:
+            insert_rows(self.session, SyncOp.__table__, self._op_rows)
+            self._op_rows = []
+        self.session.flush()
+
+
+def drop_held(session: Session, origin: str) -> None:
+    session.execute(delete(SyncHeldOp).where(SyncHeldOp.origin == origin))

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Writing a set of bundle parts: ops → gzip chunks → parts under the size cap → signed
+manifest → ZIP → age encryption → ``.tmp`` file, fsync, rename, re-read and verify.
+
+A failure (disk full, stick pulled out) leaves at most a ``.tmp`` file, which importers ignore;
+a finished ``.ksb`` is always complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyrage
+
+from kaltim_desktop.models import new_id
+from kaltim_desktop.sync.bundles import envelope, layout
+from kaltim_desktop.trust.keys import DeviceKey
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed ZIP timestamps: the real time is in the signed manifest
+
+
+@dataclass
+class _Chunk:
+    data: bytes
+    usize: int
+    count: int
+    ranges: dict[str, list[int]]  # origin -> [first, last, count]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who signs: the device key, its certificate and what goes in every manifest."""
+
+    key: DeviceKey
+    device_id: str
+    role: str
+    certificate: str
+    scope: tuple[str, ...]
+    app_version: str
+    schema: int
+
+
+@dataclass(frozen=True)
+class Addressees:
+    recipients: tuple[str, ...]  # age recipients
+    key_ids: tuple[str, ...]  # their ids, listed in the signed manifest
+
+
+@dataclass(frozen=True)
+class WrittenPart:
+    path: Path
+    sha256: str
+    size: int
+    manifest: dict[str, Any] = field(repr=False)
+
+
+def _chunks(lines: Iterable[tuple[str, int, str]]) -> list[_Chunk]:
+    """Compress ``(origin, seq, canonical line)`` into members of ≤ CHUNK_USIZE bytes."""
+    chunks: list[_Chunk] = []
+    pieces: list[bytes] = []
+    usize = 0
+    ranges: dict[str, list[int]] = {}
+
+    def close() -> None:
+        nonlocal pieces, usize, ranges
+        if pieces:
+            compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip container
+            data = compressor.compress(b"".join(pieces)) + compressor.flush()
+            count = sum(r[2] for r in ranges.values())
+            chunks.append(_Chunk(data, usize, count, ranges))
+        pieces, usize, ranges = [], 0, {}
+
+    for origin, seq, line in lines:
+        encoded = line.encode("utf-8") + b"\n"
+        if usize + len(encoded) > layout.CHUNK_USIZE:
+            close()
+        pieces.append(encoded)
+        usize += len(encoded)
+        current = ranges.get(origin)
+        if current is None:
+            ranges[origin] = [seq, seq, 1]
+        else:
+            current[0], current[1] = min(current[0], seq), max(current[1], seq)
+            current[2] += 1
+    close()
+    return chunks
+
+
+def _group(chunks: list[_Chunk], budget: int) -> list[list[_Chunk]]:
+    parts: list[list[_Chunk]] = [[]]
+    size = 0
+    for chunk in chunks:
+        if parts[-1] and size + len(chunk.data) > budget:
+            parts.append([])
+            size = 0
+        parts[-1].append(chunk)
+        size += len(chunk.data)
+    return parts
+
+
+def _merge_ranges(chunks: list[_Chunk]) -> list[dict[str, Any]]:
+    merged: dict[str, list[int]] = {}
+    for chunk in chunks:
+        for origin, (first, last, count) in chunk.ranges.items():
+            current = merged.setdefault(origin, [first, last, 0])
+            current[0], current[1] = min(current[0], first), max(current[1], last)
+            current[2] += count
+    return [
+        {"origin": o, "from": r[0], "to": r[1], "count": r[2]} for o, r in sorted(merged.items())
+    ]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_part(
+    sender: Sender, to: Addressees, chunks: list[_Chunk], header: dict[str, Any],
+    registry_text: str | None,
+) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
+    """Return the encrypted bytes of one part and its manifest."""
+    members: list[tuple[str, bytes]] = [(layout.CERT_NAME, sender.certificate.encode("utf-8"))]
+    if registry_text is not None:
+        members.append((layout.REGISTRY_NAME, registry_text.encode("utf-8")))
+    files = [{"path": name, "sha256": _sha(data), "size": len(data)} for name, data in members]
+    for number, chunk in enumerate(chunks, start=1):
+        name = layout.ops_name(number)
+        members.append((name, chunk.data))
+        files.append(
+            {"path": name, "sha256": _sha(chunk.data), "size": len(chunk.data),
+             "usize": chunk.usize, "count": chunk.count}
+        )  # fmt: skip
+    manifest = {
+        **header,
+        "type": layout.MANIFEST_KIND,
+        "format": layout.FORMAT,
+        "bundle_id": new_id(),
+        "sender": {"device_id": sender.device_id, "role": sender.role, "key_id": sender.key.key_id},
+        "recipients": list(to.key_ids),
+        "app": {
+            "version": sender.app_version,
+            "schema": sender.schema,
+            "min_reader_schema": header.get("min_reader_schema", layout.MIN_READER_SCHEMA),
+        },
+        "scope": list(sender.scope),
+        "ops": _merge_ranges(chunks),
+        "files": files,
+    }
+    manifest.pop("min_reader_schema", None)
+    signed = envelope.sign(envelope.MANIFEST_TYPE, manifest, sender.key.private_key)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in [(layout.MANIFEST_NAME, signed.encode("utf-8")), *members]:
+            archive.writestr(zipfile.ZipInfo(name, _EPOCH), data)
+    recipients = [pyrage.x25519.Recipient.from_str(r) for r in to.recipients]
+    return pyrage.encrypt(buffer.getvalue(), recipients), manifest
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: ``.tmp``, fsync, rename, fsync the folder,
+    then read it back and compare (a bad stick shows up now, not at the province)."""
+    temp = path.with_name(path.name + layout.TEMP_SUFFIX)
+    with open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # folders cannot be opened on Windows; the rename is durable there
+        fd = None
+    if fd is not None:
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    if _sha(path.read_bytes()) != _sha(data):
+        path.unlink(missing_ok=True)
+        raise OSError("the written file does not read back identically")
+
+
+def write_set(
+    out_dir: Path, sender: Sender, to: Addressees, lines: Iterable[tuple[str, int, str]],
+    header: dict[str, Any], *, cap: int = layout.PART_CAP, registry_text: str | None = None,
+) -> list[WrittenPart]:  # fmt: skip
+    """Write every op of ``lines`` into as few parts as the cap allows (at least one part,
+    which then carries only acknowledgements and the registry)."""
+    reserve = layout.PART_RESERVE + len(sender.certificate) + len(registry_text or "")
+    budget = max(cap - reserve - cap // 1000, 64 * 1024)
+    groups = _group(_chunks(lines), budget)
+    set_id = new_id()
+    written: list[WrittenPart] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for number, group in enumerate(groups, start=1):
+        part_header = {**header, "set_id": set_id, "part": number, "parts": len(groups)}
+        data, manifest = build_part(sender, to, group, part_header, registry_text)
+        path = out_dir / layout.part_file_name(sender.device_id, set_id, number, len(groups))
+        write_file(path, data)
+        written.append(WrittenPart(path, _sha(data), len(data), manifest))
+    return written

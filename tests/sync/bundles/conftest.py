@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Two real installations for bundle tests: the province office and an enrolled laptop of
+Samarinda (64.72), each with its own database file and key directory."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kaltim_desktop.db import Database, make_engine, sqlite_url
+from kaltim_desktop.models import REPLICATED, Device, PersonNameToken, RecordClock, SyncOp
+from kaltim_desktop.services.context import Actor, set_setting
+from kaltim_desktop.services.sync_trust import (
+    approve_request,
+    enroll,
+    province_init,
+    request_enrolment,
+)
+
+ADMIN = Actor(officer_id="00000000-0000-7000-8000-0000000000aa", username="admin", role="admin")
+
+
+@dataclass
+class Site:
+    name: str
+    db: Database
+    data_dir: Path
+    actor: Actor = ADMIN
+
+    @property
+    def inbox(self) -> Path:
+        path = self.data_dir / "inbox"
+        path.mkdir(exist_ok=True)
+        return path
+
+
+def make_site(template_db: Path, root: Path, name: str) -> Site:
+    data_dir = root / name
+    data_dir.mkdir(parents=True)
+    path = data_dir / "kaltim.sqlite"
+    shutil.copy(template_db, path)
+    return Site(name, Database(make_engine(sqlite_url(path)), path), data_dir)
+
+
+def set_regency(site: Site, code: str) -> None:
+    with site.db.transaction() as session:
+        set_setting(session, "installation.regency", code)
+
+
+def enrol_laptop(province: Site, laptop: Site, regency: str) -> None:
+    set_regency(laptop, regency)
+    request = request_enrolment(laptop.db, laptop.data_dir, laptop.actor, laptop.data_dir / "out")
+    approval = approve_request(
+        province.db, province.data_dir, province.actor, request.path, request.fingerprint,
+        province.data_dir / "requests",
+    )  # fmt: skip
+    enroll(laptop.db, laptop.data_dir, laptop.actor, approval.path)
+
+
+@pytest.fixture
+def province(template_db, tmp_path) -> Site:
+    site = make_site(template_db, tmp_path, "province")
+    province_init(site.db, site.data_dir, site.actor, tmp_path / "safe" / "escrow.txt")
+    yield site
+    site.db.dispose()
+
+
+@pytest.fixture
+def laptop(template_db, tmp_path, province) -> Site:
+    site = make_site(template_db, tmp_path, "laptop")
+    enrol_laptop(province, site, "64.72")
+    yield site
+    site.db.dispose()
+
+
+def data_hash(db: Database) -> str:
+    """A hash of every data table (records, op log, clocks, device counters).
+
+    Sync bookkeeping (import history, peers) is left out on purpose: a refused bundle is
+    recorded in the history, but must not change any data.
+    """
+    tables = [
+        *(m.__table__ for m in REPLICATED.values()),
+        PersonNameToken.__table__,
+        RecordClock.__table__,
+        SyncOp.__table__,
+        Device.__table__,
+    ]
+    digest = hashlib.sha256()
+    with db.read() as session:
+        for table in tables:
+            rows = sorted(repr(tuple(r)) for r in session.execute(select(table)).all())
+            digest.update(table.name.encode())
+            for row in rows:
+                digest.update(row.encode())
+    return digest.hexdigest()
