@@ -34,6 +34,7 @@ from kaltim_desktop.ui.pages.grant_dialogs import (
     ProposeGrantDialog,
     VoidGrantDialog,
 )
+from kaltim_desktop.ui.pages.overview_charts import short_name
 from kaltim_desktop.ui.pages.programme_widgets import (
     day_text,
     fill_table,
@@ -185,7 +186,7 @@ class GrantsPage(Page):
                     [
                         row.recipient_name or "",
                         row.place.village,
-                        row.place.regency,
+                        short_name(row.place.regency),
                         str(row.period),
                         _(vocab.GRANT_FORM.get(row.form, row.form)),
                         format_rupiah(row.amount_rupiah),

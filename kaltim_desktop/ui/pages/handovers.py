@@ -34,6 +34,7 @@ from kaltim_desktop.ui.pages.handover_dialogs import (
     NewHandoverDialog,
     next_stage,
 )
+from kaltim_desktop.ui.pages.overview_charts import short_name
 from kaltim_desktop.ui.pages.programme_widgets import (
     day_text,
     fill_table,
@@ -95,7 +96,7 @@ class HandoversPage(Page):
             ],
             stretch=5,
         )
-        fit_columns(self.table, {0: 170, 1: 130, 2: 170, 3: 130, 4: 130, 6: 170, 7: 110})
+        fit_columns(self.table, {0: 170, 1: 120, 2: 160, 3: 145, 4: 130, 6: 170, 7: 110})
 
         self.details = QGroupBox(_("Handover"))
         self.detail_labels: dict[str, QLabel] = {}
@@ -162,7 +163,7 @@ class HandoversPage(Page):
                     [
                         row.head_name or "",
                         row.place.village,
-                        row.place.regency,
+                        short_name(row.place.regency),
                         stage_label(row.stage),
                         day_text(row.stage_on),
                         row.funder or "",

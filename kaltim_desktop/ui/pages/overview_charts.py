@@ -60,16 +60,26 @@ def _chart(title: str) -> QChart:
     return chart
 
 
+def nice_top(maximum: float, ticks: int = 4) -> tuple[int, int]:
+    """The axis end and step: whole numbers in steps of 1, 2 or 5 × 10ⁿ, ``ticks`` steps."""
+    raw = max(maximum, 1) / ticks
+    magnitude = 10 ** max(len(str(int(raw))) - 1, 0)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return step * ticks, step
+
+
 def _axes(chart: QChart, series, categories: Sequence[str], maximum: float) -> None:
     chart.addSeries(series)
     axis_y = QBarCategoryAxis()
     axis_y.append(list(categories))
+    axis_y.setTruncateLabels(False)  # area names are the point of the chart
     small = QFont(axis_y.labelsFont())
     small.setPointSizeF(max(small.pointSizeF() * 0.85, 7.0))
     axis_y.setLabelsFont(small)
     axis_x = QValueAxis()
     axis_x.setLabelFormat("%d")
-    axis_x.setRange(0, max(maximum, 1) * 1.1)
+    top, _step = nice_top(maximum)
+    axis_x.setRange(0, top)
     axis_x.setTickCount(5)
     axis_x.setLabelsFont(small)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)

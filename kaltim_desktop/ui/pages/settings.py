@@ -145,8 +145,10 @@ class SettingsPage(Page):
         files_form.addRow(_("Backups:"), _path_label(ui.data_dir / "backups"))
         files_form.addRow(_("Log file:"), _path_label(ui.log_file))
 
-        self.officer_table = make_table([_("User name"), _("Name"), _("Role"), _("Active")])
-        fit_columns(self.officer_table, {0: 130, 1: 200, 2: 120})
+        self.officer_table = make_table(
+            [_("User name"), _("Name"), _("Role"), _("Active")], stretch=1
+        )
+        fit_columns(self.officer_table, {0: 130, 2: 120, 3: 60})
         self.add_officer_button = QPushButton(_("Add &officer…"))
         self.officer_box = QGroupBox(_("Officers"))
         officer_layout = QVBoxLayout(self.officer_box)

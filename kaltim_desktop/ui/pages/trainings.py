@@ -37,6 +37,7 @@ from kaltim_desktop.services.trainings import (
 )
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.pages.base import Page
+from kaltim_desktop.ui.pages.overview_charts import short_name
 from kaltim_desktop.ui.pages.programme_widgets import (
     ask,
     date_of,
@@ -85,10 +86,10 @@ class TrainingsPage(Page):
         top.addWidget(self.agency_filter, 1)
         top.addWidget(self.new_button)
         self.table = make_table(
-            [_("Training"), _("Agency"), _("Dates"), _("Regency/city"), _("Participants")],
+            [_("Training"), _("Starts on"), _("Participants")],
             stretch=0,
         )
-        fit_columns(self.table, {1: 110, 2: 170, 3: 150, 4: 80})
+        fit_columns(self.table, {1: 130, 2: 90})
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,7 +125,7 @@ class TrainingsPage(Page):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.box)
-        splitter.setSizes([520, 620])
+        splitter.setSizes([500, 640])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -166,26 +167,17 @@ class TrainingsPage(Page):
 
     def _fill_trainings(self) -> None:
         agency = self.agency_filter.currentData()
-        tree = region_tree()
         shown = [t for t in self.trainings if agency is None or t.agency == agency]
         fill_table(
             self.table,
             (
                 (
                     t.id,
-                    [
-                        t.title,
-                        _(vocab.AGENCY.get(t.agency, t.agency)),
-                        _("{start} – {end}").format(
-                            start=day_text(t.start_date), end=day_text(t.end_date)
-                        ),
-                        tree.get(t.regency_code).name if t.regency_code else "",
-                        str(t.participants),
-                    ],
+                    [t.title, day_text(t.start_date), str(t.participants)],
                 )
                 for t in shown
             ),
-            right=(4,),
+            right=(2,),
         )
         if self._select_after is not None:
             select_id(self.table, self._select_after)
@@ -210,12 +202,18 @@ class TrainingsPage(Page):
             self.participants, self.attendance = (), {}
             self._fill_participants()
             return
-        place = ", ".join(v for v in (training.place, training.trainer) if v)
-        self.info.setText(
-            f"<b>{training.title}</b><br>"
-            + _(vocab.SKILL_CATEGORY.get(training.skill_category, training.skill_category))
-            + (f" — {place}" if place else "")
-        )
+        regency = region_tree().get(training.regency_code or "")
+        facts = [
+            _(vocab.SKILL_CATEGORY.get(training.skill_category, training.skill_category)),
+            _(vocab.AGENCY.get(training.agency, training.agency)),
+            short_name(regency.name) if regency else "",
+            _("{start} – {end}").format(
+                start=day_text(training.start_date), end=day_text(training.end_date)
+            ),
+            training.place or "",
+            training.trainer or "",
+        ]
+        self.info.setText(f"<b>{training.title}</b><br>" + " · ".join(f for f in facts if f))
         if changed:
             # Attendance can be marked from the first day up to today or the last day.
             last = min(training.end_date, date.today())
