@@ -52,20 +52,11 @@ def _one_line(message: str) -> str:
 
 
 def start_application(ctx, *, demo: bool) -> int:
-    """Open (upgrading if needed) the database and show the start screen.
+    """Start the desktop: sign-in, then the main window, with the database open for the
+    window's lifetime (``--demo``: on the demo database, filled on first use)."""
+    from kaltim_desktop.ui.application import run_gui
 
-    Until the window exists the start screen is a printed summary. The GUI replaces the body of
-    this function: build the QApplication and ``MainWindow(db, runner, settings)`` here, keep
-    the database open for the window's lifetime and return ``app.exec()``.
-    """
-    from kaltim_desktop.cli.demo_command import ensure_demo_data, print_summary
-    from kaltim_desktop.services.maintenance import data_summary
-
-    with ctx.database() as db:
-        if demo:
-            ensure_demo_data(db)
-        print_summary(data_summary(db), ctx)
-    return 0
+    return run_gui(ctx, demo=demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

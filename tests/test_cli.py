@@ -267,7 +267,7 @@ def test_restore_refuses_garbage_and_keeps_the_database(tmp_path):
 
 
 def test_newer_schema_exits_non_zero_and_is_untouched(tmp_path):
-    assert run(tmp_path).returncode == 0  # creates the database
+    assert run(tmp_path, "db", "upgrade").returncode == 0  # creates the database
     database = tmp_path / "kaltim.sqlite"
     with closing(sqlite3.connect(database)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
@@ -280,17 +280,6 @@ def test_newer_schema_exits_non_zero_and_is_untouched(tmp_path):
 
 
 # ---- start-up, language, unexpected errors -------------------------------------------------------
-
-
-def test_demo_flag_creates_then_reuses_the_demo_database(tmp_path):
-    first = run(tmp_path, "--demo")
-    assert first.returncode == 0, first.stderr
-    assert re.search(r"Households\s+500\b", first.stdout)
-    assert str(tmp_path / "demo") in first.stdout
-    second = run(tmp_path, "--demo")
-    assert second.returncode == 0 and "Creating" not in second.stdout
-    assert re.search(r"Households\s+500\b", second.stdout)
-    assert not (tmp_path / "kaltim.sqlite").exists()  # the real database is not touched
 
 
 def test_lang_id(tmp_path):
