@@ -286,10 +286,11 @@ def _match_villages(groups: list[_Group], options: ImportOptions) -> tuple[Villa
         key = f"{regency or ''}|{row.village.casefold()}|{row.district.casefold()}"
         entry = asked.setdefault(key, [row.village, row.district or None, found.candidates, 0])
         entry[3] += len(group.rows)
-        row.errors.append(reason("village", _(
-            "The village name is not certain; confirm which village is meant."
-            if found.candidates else "No village of that name was found in the regency."
-        )))  # fmt: skip
+        if found.candidates:
+            problem = _("The village name is not certain; confirm which village is meant.")
+        else:
+            problem = _("No village of that name was found in the regency.")
+        row.errors.append(reason("village", problem))
     return tuple(
         VillageQuestion(spelling_key(v, d), v, d, tuple(c), n) for v, d, c, n in asked.values()
     )
