@@ -214,7 +214,7 @@ def _houses_table(areas, total: AreaProgress, level_label: str) -> Table:
             _("Surveyed"),
             _("Being built"),
             _("Completed"),
-            _("Handed over"),
+            _("Handed over (units)"),
             _("Handed over in period"),
             _("Cost (Rp)"),
         ),

@@ -58,7 +58,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle(
             "h2", base, fontName=SERIF_BOLD, fontSize=10.5, spaceBefore=8, spaceAfter=4
         ),
-        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9),
         "figure": ParagraphStyle(
             "figure", base, fontName=SERIF_BOLD, fontSize=13, leading=16, alignment=TA_CENTER
         ),
@@ -131,12 +131,14 @@ def _figures(content: ReportContent, styles) -> PdfTable:
     return grid
 
 
-def _on_page(canvas, document, footer: str) -> None:
+def _on_page(canvas, document, footer: tuple[str, str]) -> None:
     canvas.saveState()
     canvas.setFont(SERIF, 7.5)
     canvas.setFillColor(colors.grey)
-    canvas.drawString(MARGIN, 10 * mm, footer)
-    canvas.drawRightString(A4[0] - MARGIN, 10 * mm, _("Page {page}").format(page=document.page))
+    title, generated = footer
+    canvas.drawString(MARGIN, 11 * mm, title)
+    canvas.drawString(MARGIN, 8 * mm, generated)
+    canvas.drawRightString(A4[0] - MARGIN, 11 * mm, _("Page {page}").format(page=document.page))
     canvas.restoreState()
 
 
@@ -200,7 +202,7 @@ def write_pdf(content: ReportContent, path: Path, *, issuer: str | None = None) 
         title=content.title,
         author="Kaltim Desktop",
     )
-    footer = f"{content.title} — {content.period_label}. {content.generated_label}"
+    footer = (f"{content.title} — {content.period_label}", content.generated_label)
 
     def on_page(canvas, doc) -> None:
         _on_page(canvas, doc, footer)
