@@ -19,6 +19,7 @@ from kaltim_desktop.reports.documents.fonts import SERIF, SERIF_BOLD
 from kaltim_desktop.reports.documents.layout import (
     MM,
     centred,
+    centred_lines,
     draw_copy_mark,
     draw_emblem,
     draw_signature,
@@ -85,14 +86,15 @@ def _top(canvas: Canvas, header: Header, title: str, subtitle: str) -> float:
 
 
 def _recipient(canvas: Canvas, who: Recipient, top: float) -> float:
-    left = (WIDTH - BODY_WIDTH) / 2
     name_style = style(20, align=TA_CENTER, font=SERIF_BOLD, leading=24)
-    y = paragraph(canvas, text(who.name.upper()), left, top, BODY_WIDTH, name_style)
-    details = f"NIK {text(who.nik_masked)}"
+    centre = WIDTH / 2
+    y = centred_lines(canvas, who.name.upper(), centre, top, BODY_WIDTH, name_style)
+    details = f"NIK {who.nik_masked}"
     if who.birth and who.birth != "-":
-        details += f" &#183; lahir di {text(who.birth)}"
-    y = paragraph(canvas, details, left, y - 1 * MM, BODY_WIDTH, style(11, align=TA_CENTER))
-    return paragraph(canvas, text(who.address), left, y, BODY_WIDTH, style(11, align=TA_CENTER))
+        details += f" \u00b7 lahir di {who.birth}"
+    small = style(11, align=TA_CENTER)
+    y = centred_lines(canvas, details, centre, y - 1 * MM, BODY_WIDTH, small)
+    return centred_lines(canvas, who.address, centre, y, BODY_WIDTH, small)
 
 
 def _bottom(canvas: Canvas, header: Header, body_bottom: float) -> None:

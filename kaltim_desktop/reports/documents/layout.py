@@ -14,9 +14,10 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -74,6 +75,22 @@ def paragraph(
 def centred(canvas: Canvas, value: str, x: float, y: float, font: str, size: float) -> None:
     canvas.setFont(font, size)
     canvas.drawCentredString(x, y, value)
+
+
+def centred_lines(
+    canvas: Canvas, value: str, centre: float, top: float, width: float, st: ParagraphStyle
+) -> float:
+    """Plain text centred under ``top``, wrapped only when it does not fit on one line (the
+    one-line case skips the paragraph machinery: batches print thousands of these)."""
+    if stringWidth(value, st.fontName, st.fontSize) <= width:
+        centred(canvas, value, centre, top - st.fontSize, st.fontName, st.fontSize)
+        return top - st.leading
+    return paragraph(canvas, text(value), centre - width / 2, top, width, st)
+
+
+@cache
+def wrapped(value: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    return tuple(simpleSplit(value, font, size, width))
 
 
 # ---- emblem and kop ---------------------------------------------------------------------------
@@ -177,7 +194,7 @@ def draw_signature(
     y = top
     lines = ([place_date] if place_date else []) + list(signatory.position)
     for line in lines:
-        y = paragraph(canvas, text(line), centre - width / 2, y, width, style(11, align=TA_CENTER))
+        y = centred_lines(canvas, line, centre, y, width, style(11, align=TA_CENTER))
     y -= 22 * MM
     name_width = canvas.stringWidth(signatory.name, SERIF_BOLD, 11)
     if name_width > width:
@@ -209,14 +226,11 @@ def draw_verification(
     """The QR (bottom-left corner at x, y) with the verification note to its right, and the
     same text as invisible page text so ``verify FILE.pdf`` works without a camera."""
     draw_qr(canvas, qr_text, x, y, size)
-    paragraph(
-        canvas,
-        text(VERIFY_NOTE),
-        x + size + 3 * MM,
-        y + size - 3 * MM,
-        note_width,
-        style(7.5, align=TA_LEFT, font=SERIF_ITALIC),
-    )
+    note = canvas.beginText(x + size + 3 * MM, y + size - 3 * MM - 7.5)
+    note.setFont(SERIF_ITALIC, 7.5, 9.5)
+    for line in wrapped(VERIFY_NOTE, SERIF_ITALIC, 7.5, note_width):
+        note.textLine(line)
+    canvas.drawText(note)
     canvas.saveState()
     text_object = canvas.beginText(x, y + 1)
     text_object.setTextRenderMode(3)  # invisible: extractable, never printed
