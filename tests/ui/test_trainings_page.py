@@ -58,7 +58,8 @@ def test_enrol_mark_attendance_and_complete(qtbot, ui_context):
     save(qtbot, ui, dialog)
     assert not dialog.isVisible()
     assert page.table.rowCount() == 1
-    assert page.table.item(0, 3).text() == "Kota Samarinda"
+    assert page.table.item(0, 0).text() == "Pelatihan Pengolahan Pangan Angkatan 1"
+    assert "Kota Samarinda" in page.info.text()
     assert page.training is not None and page.box.isEnabled()
 
     enrol = page.enrol()
@@ -72,7 +73,7 @@ def test_enrol_mark_attendance_and_complete(qtbot, ui_context):
     save(qtbot, ui, enrol)
     assert not enrol.isVisible()
     assert page.people.rowCount() == 2
-    assert page.table.item(0, 4).text() == "2"
+    assert page.table.item(0, 2).text() == "2"
 
     # Attendance on the first day, ticked with Space on the head's row.
     set_date(page.day, START)
