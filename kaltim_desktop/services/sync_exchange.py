@@ -22,7 +22,8 @@ from kaltim_desktop.services.context import (
     installation_role,
     require_role,
 )
-from kaltim_desktop.services.sync_trust import get_trust, local_identity, stored_registry
+from kaltim_desktop.services.sync_identity import local_identity
+from kaltim_desktop.services.sync_trust import get_trust, stored_registry
 from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.bundles import layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id

@@ -30,13 +30,15 @@ from kaltim_desktop.services.context import (
     set_setting,
 )
 from kaltim_desktop.sync import audit
-from kaltim_desktop.sync.bundles.age_keys import read_identity_file, recipient_key_id
-from kaltim_desktop.sync.bundles.checks import LocalTrust
 from kaltim_desktop.sync.bundles.exporter import applied_vv
 from kaltim_desktop.sync.oplog import this_device
 from kaltim_desktop.trust import enrolment
 from kaltim_desktop.trust import keys as device_keys
-from kaltim_desktop.trust.province_keys import create_province_keys, load_province_keys
+from kaltim_desktop.trust.province_keys import (
+    create_province_keys,
+    load_province_keys,
+    new_encryption_key,
+)
 from kaltim_desktop.trust.registry import (
     ROLE_DISTRICT,
     ROLE_PROVINCE,
@@ -310,20 +312,25 @@ def enroll(db: Database, data_dir: Path, actor: Actor, response_file: Path) -> E
     return Enrolled(device_id, entry.scope, response.root_fingerprint, registry.version)
 
 
-def revoke_device(db: Database, data_dir: Path, actor: Actor, device_id: str, reason: str) -> int:
-    """Revoke a laptop: its ops up to what the province already has stay accepted, later ones
-    are held for review. Returns the new registry version."""
+def revoke_device(
+    db: Database, data_dir: Path, actor: Actor, device_id: str, reason: str,
+    valid_through: dict[str, int] | None = None,
+) -> int:  # fmt: skip
+    """Revoke a laptop: its ops up to ``valid_through`` (default: what the province already
+    has) stay accepted, later ones are held for review. Returns the new registry version."""
     require_role(actor, "admin")
     with db.transaction() as session:
         registry = _province_registry(session)
         entry = registry.devices.get(device_id)
         if entry is None or entry.role != ROLE_DISTRICT:
             raise NotFound(_("No enrolled laptop has this device id."))
-        through = {
-            origin: seq
-            for origin, seq in applied_vv(session).items()
-            if origin.rpartition("#")[0] == device_id
-        }
+        through = valid_through
+        if through is None:
+            through = {
+                origin: seq
+                for origin, seq in applied_vv(session).items()
+                if origin.rpartition("#")[0] == device_id
+            }
         revocation = Revocation(device_id, entry.serial, through, reason)
         registry = _publish(
             session, data_dir, registry, revoked={**registry.revoked, device_id: revocation}
@@ -331,6 +338,27 @@ def revoke_device(db: Database, data_dir: Path, actor: Actor, device_id: str, re
         audit.append(
             session, action="sync.device_revoke", actor=actor.officer_id, entity="device",
             entity_id=device_id, after={"valid_through": through, "registry": registry.version},
+        )  # fmt: skip
+        return registry.version
+
+
+def rotate_encryption_key(db: Database, data_dir: Path, actor: Actor) -> int:
+    """Start using a new province encryption key. The old one is kept (``retired``): bundles
+    laptops encrypted to it before they received the new registry still open here. Returns the
+    new registry version."""
+    require_role(actor, "admin")
+    with db.transaction() as session:
+        registry = _province_registry(session)
+        key = new_encryption_key(data_dir)
+        keys = tuple(
+            {**k, "use": "retired"} if k["use"] == "primary" else dict(k) for k in registry.enc_keys
+        )
+        primary = {"key_id": key.key_id, "recipient": key.recipient, "use": "primary"}
+        registry = _publish(session, data_dir, registry, enc_keys=(primary, *keys))
+        audit.append(
+            session, action="sync.key_rotate", actor=actor.officer_id, entity="device",
+            entity_id=this_device(session).device_id,
+            after={"key": key.key_id, "registry": registry.version},
         )  # fmt: skip
         return registry.version
 
@@ -364,42 +392,3 @@ def list_devices(db: Database) -> tuple[DeviceRow, ...]:
         )
         for d in sorted(registry.devices.values(), key=lambda d: d.serial)
     )
-
-
-@dataclass(frozen=True)
-class Identity:
-    """This installation's trust for an import, with the keys it can decrypt with."""
-
-    trust: LocalTrust
-    identities: tuple
-    role: str
-
-
-def local_identity(
-    db: Database, data_dir: Path, extra_identity_files: tuple[Path, ...] = ()
-) -> Identity:
-    """Load the trust and decryption keys (province keys, or this laptop's key)."""
-    with db.read() as session:
-        role = installation_role(session)
-        registry = stored_registry(session)
-        root_b64 = get_trust(session, "root_key")
-    if registry is None or root_b64 is None:
-        raise KaltimError(_("This installation is not enrolled in province sync yet."))
-    root = DeviceEntry("root", "", 0, root_b64, "", ()).public_key
-    if role == INSTALLATION_PROVINCE:
-        keys = load_province_keys(data_dir).decryption
-        trust_role = ROLE_PROVINCE
-    else:
-        keys = (enrolment.device_encryption_key(data_dir),)
-        trust_role = ROLE_DISTRICT
-    identities = [k.identity() for k in keys]
-    key_ids = {k.key_id for k in keys}
-    for path in extra_identity_files:
-        try:
-            extra = read_identity_file(path)
-        except (OSError, ValueError) as exc:
-            raise KaltimError(_("The key file cannot be read.")) from exc
-        identities.append(extra)
-        key_ids.add(recipient_key_id(str(extra.to_public())))
-    trust = LocalTrust(trust_role, {device_keys.key_id(root): root}, registry, frozenset(key_ids))
-    return Identity(trust, tuple(identities), trust_role)

@@ -58,6 +58,9 @@ ACTIONS = frozenset(("create", "update", "delete", "undelete"))
 CLOCK_SKEW_MS = 24 * 3600 * 1000
 PROVINCE_ONLY_STAGES = {"grant_award": frozenset(("approved",))}
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
+# Every column, for driver-level inserts: a create op omits null fields, and derived columns
+# (``nik_reversed``) only appear when their source field is set.
+_BLANK = {e: dict.fromkeys(c.key for c in m.__table__.columns) for e, m in REPLICATED.items()}
 
 
 def in_scope(region: str | None, scope: tuple[str, ...]) -> bool:
@@ -326,7 +329,8 @@ class Applier:
             }
         )  # fmt: skip
         if op["action"] == "create":
-            self._pending[entity].append(create_row(entity, entity_id, fields, at))
+            row = create_row(entity, entity_id, fields, at)
+            self._pending[entity].append({**_BLANK[entity], **row})
             if entity == "person":
                 self._names.append((entity_id, fields.get("name")))
         else:

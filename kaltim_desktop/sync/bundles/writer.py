@@ -194,7 +194,7 @@ def write_set(
     """Write every op of ``lines`` into as few parts as the cap allows (at least one part,
     which then carries only acknowledgements and the registry)."""
     reserve = layout.PART_RESERVE + len(sender.certificate) + len(registry_text or "")
-    budget = max(cap - reserve - cap // 1000, 64 * 1024)
+    budget = max(cap - reserve - cap // 1000, 4096)
     groups = _group(_chunks(lines), budget)
     set_id = new_id()
     written: list[WrittenPart] = []

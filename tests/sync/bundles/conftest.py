@@ -99,3 +99,20 @@ def data_hash(db: Database) -> str:
             for row in rows:
                 digest.update(row.encode())
     return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def big_pair(template_db, tmp_path_factory):
+    """A province and a laptop whose first bundle spans several 64 KiB age chunks (shared by a
+    module's tests, which must only refuse bundles, never apply them)."""
+    from tests.sync.bundles.helpers import export_one, many_households
+
+    root = tmp_path_factory.mktemp("pair")
+    province = make_site(template_db, root, "province")
+    province_init(province.db, province.data_dir, province.actor, root / "safe" / "escrow.txt")
+    laptop = make_site(template_db, root, "laptop")
+    enrol_laptop(province, laptop, "64.72")
+    many_households(laptop, 1400)
+    yield province, laptop, export_one(laptop)
+    province.db.dispose()
+    laptop.db.dispose()
