@@ -83,7 +83,7 @@ def test_truncated_files_are_refused(big_pair):
     rng = random.Random(3)
     cuts = [0, 10, header - 1, header, header + 16]
     cuts += [header + 16 + k * CHUNK for k in (1, 2)]  # exact chunk boundaries
-    cuts += rng.sample(range(header, len(data) - 1), 6) + [len(data) - 1]
+    cuts += [*rng.sample(range(header, len(data) - 1), 6), len(data) - 1]
     for cut in cuts:
         _refused(province, data[:cut], {E_DAMAGED})
 
@@ -114,7 +114,7 @@ def test_tampered_plaintext_reencrypted_with_the_public_key_is_refused(big_pair)
 
 
 def test_hostile_zip_layouts_are_refused_before_any_write(big_pair):
-    province, laptop, path = big_pair
+    province, _laptop, path = big_pair
     entries = members(_plain(province, path))
     for hostile in (
         [*entries, ("../evil.txt", b"x")],

@@ -194,7 +194,7 @@ def test_a_forwarded_bundle_is_not_for_us(province, laptop, template_db, tmp_pat
     plain = pyrage.decrypt(
         for_laptop.read_bytes(), [enrolment.device_encryption_key(laptop.data_dir).identity()]
     )
-    assert [n for n, _ in members(plain)][0] == "manifest.dsse.json"
+    assert next(n for n, _ in members(plain)) == "manifest.dsse.json"
     recipient = enrolment.device_encryption_key(second.data_dir).recipient
     forwarded = pyrage.encrypt(plain, [pyrage.x25519.Recipient.from_str(recipient)])
     before = data_hash(second.db)
