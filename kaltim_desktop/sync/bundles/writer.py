@@ -94,15 +94,21 @@ def _chunks(lines: Iterable[tuple[str, int, str]]) -> list[_Chunk]:
     return chunks
 
 
+# What one ops member adds besides its data: its manifest entry (base64 in the envelope) and
+# its ZIP headers.
+MEMBER_OVERHEAD = 640
+
+
 def _group(chunks: list[_Chunk], budget: int) -> list[list[_Chunk]]:
     parts: list[list[_Chunk]] = [[]]
     size = 0
     for chunk in chunks:
-        if parts[-1] and size + len(chunk.data) > budget:
+        cost = len(chunk.data) + MEMBER_OVERHEAD
+        if parts[-1] and size + cost > budget:
             parts.append([])
             size = 0
         parts[-1].append(chunk)
-        size += len(chunk.data)
+        size += cost
     return parts
 
 
@@ -193,6 +199,7 @@ def write_set(
 ) -> list[WrittenPart]:  # fmt: skip
     """Write every op of ``lines`` into as few parts as the cap allows (at least one part,
     which then carries only acknowledgements and the registry)."""
+    # The certificate and registry are stored once in the ZIP and hashed in the manifest.
     reserve = layout.PART_RESERVE + len(sender.certificate) + len(registry_text or "")
     budget = max(cap - reserve - cap // 1000, 4096)
     groups = _group(_chunks(lines), budget)

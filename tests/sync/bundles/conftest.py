@@ -116,3 +116,27 @@ def big_pair(template_db, tmp_path_factory):
     yield province, laptop, export_one(laptop)
     province.db.dispose()
     laptop.db.dispose()
+
+
+def replica_hash(db: Database) -> str:
+    """Records and op log only: what must be identical on every replica after sync."""
+    tables = [*(m.__table__ for m in REPLICATED.values()), SyncOp.__table__,
+              PersonNameToken.__table__]  # fmt: skip
+    digest = hashlib.sha256()
+    with db.read() as session:
+        for table in tables:
+            digest.update(table.name.encode())
+            for row in sorted(repr(tuple(r)) for r in session.execute(select(table)).all()):
+                digest.update(row.encode())
+    return digest.hexdigest()
+
+
+def clone(site: Site, name: str) -> Site:
+    """A copy of ``site``'s database (same keys): to replay one history many ways."""
+    import sqlite3
+    from contextlib import closing
+
+    path = site.data_dir / f"{name}.sqlite"
+    with closing(sqlite3.connect(site.db.path)) as src, closing(sqlite3.connect(path)) as dst:
+        src.backup(dst)
+    return Site(name, Database(make_engine(sqlite_url(path)), path), site.data_dir, site.actor)
