@@ -14,6 +14,7 @@ Rows already in the database are rejected, so importing the same sheet twice add
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -157,7 +158,9 @@ def dry_run(
         if done % 1000 == 0:
             progress.check()
             progress.update(done, total, message)
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if cells.count(None) == len(cells) or all(
+            c is None or (c.__class__ is str and not c.strip()) for c in cells
+        ):
             empty += 1
         elif values.is_total_row(cells):
             verdicts[number] = RowVerdict(number, SKIPPED, (_("A total row; not imported."),))
@@ -225,29 +228,34 @@ def _drop_repeats(rows: list[SheetRow], verdicts: dict[int, RowVerdict]) -> list
     by_person: dict[tuple, SheetRow] = {}
     kept = []
     for row in rows:
-        person = (row.kk_number, normalize_name(row.name), row.birth_date)
-        first = by_nik.get(row.nik) if row.nik else by_person.get(person)
-        if first is not None:
-            if row.nik is None or (first.kk_number, normalize_name(first.name)) == person[:2]:
-                verdicts[row.row] = RowVerdict(
-                    row.row, SKIPPED,
-                    (_("Repeats row {row}; not imported twice.").format(row=first.row),),
-                )  # fmt: skip
+        if row.nik:
+            first = by_nik.get(row.nik)
+            if first is None:
+                by_nik[row.nik] = row
+            elif (first.kk_number, normalize_name(first.name)) == (
+                row.kk_number,
+                normalize_name(row.name),
+            ):
+                verdicts[row.row] = _repeat(row, first)
                 continue
-            row.errors.append(
-                reason(
-                    "nik",
-                    _("The same NIK is used in row {row} for another person.").format(
-                        row=first.row
-                    ),
-                )
-            )
-        elif row.nik:
-            by_nik[row.nik] = row
+            else:
+                row.errors.append(reason("nik", _(
+                    "The same NIK is used in row {row} for another person."
+                ).format(row=first.row)))  # fmt: skip
         else:
+            person = (row.kk_number, normalize_name(row.name), row.birth_date)
+            first = by_person.get(person)
+            if first is not None:
+                verdicts[row.row] = _repeat(row, first)
+                continue
             by_person[person] = row
         kept.append(row)
     return kept
+
+
+def _repeat(row: SheetRow, first: SheetRow) -> RowVerdict:
+    message = _("Repeats row {row}; not imported twice.").format(row=first.row)
+    return RowVerdict(row.row, SKIPPED, (message,))
 
 
 def _group(rows: list[SheetRow]) -> list[_Group]:
@@ -328,7 +336,7 @@ def _check_group(group: _Group, options: ImportOptions, today: date) -> Househol
         ),
         kk_number=head.kk_number,
         kk_as_of=options.kk_as_of if head.kk_number else None,
-        rt=head.rt, rw=head.rw, hamlet=head.hamlet, street=head.street, phone=head.phone,
+        rt=head.rt, rw=head.rw, hamlet=head.hamlet, street=head.street,
         dtsen_decile=head.dtsen_decile,
         dtsen_as_of=options.dtsen_as_of if head.dtsen_decile else None,
     )  # fmt: skip
@@ -345,7 +353,9 @@ def _check_group(group: _Group, options: ImportOptions, today: date) -> Househol
             (row.errors if issue.is_error else row.warnings).append(text)
     if _reject_family(group):
         return None
-    return data
+    # The phone was validated when the row was read; checking it again costs as much as the
+    # rest of the household rules together.
+    return dataclasses.replace(data, phone=head.phone) if head.phone else data
 
 
 def _reject_family(group: _Group) -> bool:

@@ -88,7 +88,8 @@ class RowReader:
                     for i in issues
                 ]
             else:
-                row.phone = phone
+                row.phone = normalized
+                row.warnings += [reason("phone", i.message) for i in issues]
         return row
 
     def _identity(self, row: SheetRow, cells: tuple, name: str) -> str | None:

@@ -257,7 +257,10 @@ def split_place_date(value) -> tuple[str, object]:
 
 def is_total_row(values: tuple) -> bool:
     """A "JUMLAH"/"TOTAL" row at the bottom of a list."""
-    words = [text(v).casefold() for v in values if isinstance(v, str) and v.strip()]
+    strings = [v for v in values if v.__class__ is str]
+    if len(strings) > 3:  # the common case, decided without looking at the text
+        return False
+    words = [text(v).casefold() for v in strings if v.strip()]
     return len(words) <= 3 and any(
         w.startswith(("jumlah", "total", "sub total", "subtotal", "grand total")) for w in words
     )
