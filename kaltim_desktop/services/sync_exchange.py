@@ -74,6 +74,20 @@ def export_bundles(
     province; the province, for every enrolled laptop (or ``device_id``), acknowledgements,
     the registry and the changes of that laptop's regency it has not applied yet."""
     require_role(actor, "operator")
+    try:
+        return _export(db, data_dir, actor, out_dir, small, device_id)
+    except OSError as exc:
+        # The transaction was rolled back: nothing is recorded as sent. At most a ``.tmp``
+        # file is left on the drive, which no import reads.
+        raise KaltimError(
+            _(
+                "The bundle could not be written (the drive is full or was removed). Nothing "
+                "was recorded as sent; try again."
+            )
+        ) from exc
+
+
+def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet, ...]:
     cap = layout.SMALL_PART_CAP if small else layout.PART_CAP
     sets: list[ExportedSet] = []
     with db.transaction() as session:
