@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +29,8 @@ from kaltim_desktop.paths import migrations_dir
 log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 5
+BACKUP_INTERVAL = timedelta(hours=20)
+"""A routine start-up backup is taken when the newest one is older than this (about daily)."""
 CACHE_KIB = 64 * 1024  # SQLite page cache per connection
 
 
@@ -209,6 +211,19 @@ def backup(
     return target
 
 
+def backup_due(target_dir: Path, *, interval: timedelta = BACKUP_INTERVAL) -> bool:
+    """True when ``target_dir`` holds no backup younger than ``interval``.
+
+    Copying a large database takes seconds (about 3 s per gigabyte), so routine backups are
+    taken once a day rather than at every start; a migration or a restore always backs up.
+    """
+    newest = max((p.stat().st_mtime for p in target_dir.glob("kaltim-*.sqlite")), default=None)
+    if newest is None:
+        return True
+    age = datetime.now(UTC) - datetime.fromtimestamp(newest, UTC)
+    return not timedelta(0) <= age < interval  # a backup "from the future": the clock moved
+
+
 def check_integrity(path: Path) -> list[str]:
     """Run SQLite's integrity and foreign-key checks; return the problems found."""
     problems: list[str] = []
@@ -223,14 +238,22 @@ def check_integrity(path: Path) -> list[str]:
     return problems
 
 
-def open_database(path: Path, backups: Path | None = None) -> Database:
-    """Open (creating or upgrading) the database at ``path`` and return it ready for use."""
+def open_database(
+    path: Path, backups: Path | None = None, *, routine_backup: bool = True
+) -> Database:
+    """Open (creating or upgrading) the database at ``path`` and return it ready for use.
+
+    An existing database is backed up into ``backups`` before every migration, and otherwise
+    when :func:`backup_due` (about once a day). ``routine_backup=False`` leaves the routine
+    backup to the caller (the desktop takes it in the background once its window is shown).
+    """
     revision = current_revision(path)
     ensure_not_newer(revision)
     existed = revision is not None
-    if existed and backups is not None:
+    migrating = revision != head_revision()
+    if existed and backups is not None and (migrating or (routine_backup and backup_due(backups))):
         backup(path, backups, label=f"r{revision}")
-    if revision != head_revision():
+    if migrating:
         log.info("upgrading database from %s to %s", revision, head_revision())
         migrate(path)
     engine = make_engine(sqlite_url(path))

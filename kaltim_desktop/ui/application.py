@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kaltim_desktop import APP_NAME, ORG_NAME
-from kaltim_desktop.db import Database, open_database
+from kaltim_desktop.db import Database, backup, backup_due, head_revision, open_database
 from kaltim_desktop.errors import Cancelled
 from kaltim_desktop.i18n import _
 from kaltim_desktop.services.context import Actor
@@ -35,6 +35,7 @@ DEMO_SEED = 1
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-kaltim"
 DEMO_REGENCY = "64.72"  # Kota Samarinda
+BACKUP_DELAY_MS = 3000  # let the first screen load before the disk is busy copying
 
 
 class Startup(QObject):
@@ -56,6 +57,7 @@ class Startup(QObject):
         *,
         demo: bool = False,
         lock_ms: int | None = None,
+        backups: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,6 +66,7 @@ class Startup(QObject):
         self.log_file = log_file
         self.demo = demo
         self.lock_ms = lock_ms
+        self.backups = backups
         self.errors = ErrorPresenter(log_file)
         self.runner = TaskRunner(self.errors)
         self.dialog: SetupDialog | LoginDialog | None = None
@@ -71,6 +74,7 @@ class Startup(QObject):
         self.lock: SessionLock | None = None
         self.ui: UiContext | None = None
         self._ended = False
+        self.backup_task = None
 
     def start(self) -> None:
         if self.demo and data_summary(self.db).households == 0:
@@ -148,7 +152,23 @@ class Startup(QObject):
         self.window.lock_requested.connect(self.lock.lock)
         self.lock.quit_requested.connect(self._quit_locked)
         self.dialog = None
+        if self.backups is not None:
+            QTimer.singleShot(BACKUP_DELAY_MS, self._routine_backup)
         self.started.emit(self.window)
+
+    def _routine_backup(self) -> None:
+        """The daily backup, copied while the officer already works (SQLite's online backup
+        reads a snapshot; WAL lets writers go on), instead of seconds of wait at the start."""
+        if self.backups is None or not backup_due(self.backups):
+            return
+        path, target = self.db.path, self.backups
+        label = f"r{head_revision()}"
+        self.backup_task = self.runner.run(
+            lambda _p: backup(path, target, label=label),
+            title=_("Backing up the database"),
+            on_done=lambda made: log.info("routine backup written"),
+            progress_dialog=False,
+        )
 
     def _abort(self) -> None:
         if not self._ended and self.window is None:
@@ -179,8 +199,9 @@ def run_gui(ctx, *, demo: bool) -> int:
     # Between the sign-in dialog closing and the window showing there is no window: do not
     # take that moment for "the last window was closed".
     app.setQuitOnLastWindowClosed(False)
-    db = open_database(ctx.db_path, ctx.backups_dir)
-    startup = Startup(db, ctx.data_dir, ctx.log_file, demo=demo)
+    # The daily backup runs once the window is shown (a migration still backs up first).
+    db = open_database(ctx.db_path, ctx.backups_dir, routine_backup=False)
+    startup = Startup(db, ctx.data_dir, ctx.log_file, demo=demo, backups=ctx.backups_dir)
     startup.aborted.connect(lambda: QTimer.singleShot(0, app.quit))
     startup.started.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
     try:

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kaltim_desktop.db import backup_due, check_integrity
 from kaltim_desktop.services.context import get_setting
 from kaltim_desktop.services.installation import REGENCY_KEY, read_settings
 from kaltim_desktop.services.maintenance import data_summary
@@ -93,6 +94,27 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, startup, 
         submit(qtbot, dialog)
     assert not dialog.isVisible()
     assert s.ui.actor.username == "admin"
+
+
+def test_routine_backup_runs_after_the_window_shows(qtbot, startup, db, tmp_path, monkeypatch):
+    from kaltim_desktop.ui import application
+
+    monkeypatch.setattr(application, "BACKUP_DELAY_MS", 0)
+    add_officer(db, None, username="admin", name="Admin", password=PASSWORD, role="admin")
+    backups = tmp_path / "backups"
+    s = startup(backups=backups)
+    s.start()
+    s.dialog.username.setText("admin")
+    s.dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(s.started, timeout=10_000):
+        submit(qtbot, s.dialog)
+    assert not list(backups.glob("kaltim-*.sqlite"))  # not before the window
+    qtbot.waitUntil(lambda: len(list(backups.glob("kaltim-*.sqlite"))) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: s.runner.active == 0, timeout=10_000)
+    (made,) = backups.glob("kaltim-*.sqlite")
+    assert check_integrity(made) == []
+    # Within the day, a second start takes no second backup.
+    assert not backup_due(backups)
 
 
 def test_quitting_the_sign_in_aborts(qtbot, startup, db):
