@@ -96,7 +96,10 @@ class Task(QObject):
         self._discarded = False
         self._dialog: QProgressDialog | None = None
         self._last_progress: tuple[int, int, str] = (0, -1, "")
-        self.signals = _WorkerSignals()
+        # Parented to the task: the worker's runnable also holds this object and may drop the
+        # last Python reference on the worker thread, which would destroy a GUI-thread QObject
+        # there (a rare segfault); owned by the task, it dies with the task on the GUI thread.
+        self.signals = _WorkerSignals(self)
         self.signals.progressed.connect(self._on_progress)
         self.signals.finished.connect(self._on_finished)
         self.signals.failed.connect(self._on_failed)
