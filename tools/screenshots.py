@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     languages = args.lang or ["id", "en"]
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
+    app.setStyle("Fusion")  # as ui.application.run_gui does, so the pictures match the app
     with tempfile.TemporaryDirectory(prefix="kaltim-shots-") as tmp:
         data_dir = Path(tmp)
         db = open_database(data_dir / "kaltim.sqlite", data_dir / "backups")

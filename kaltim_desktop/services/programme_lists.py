@@ -126,6 +126,7 @@ def list_handover_rows(
             Handover.deleted.is_(False),
             Handover.merged_into.is_(None),
             Household.deleted.is_(False),
+            Household.merged_into.is_(None),
         )
     )
     if stage:
@@ -175,6 +176,7 @@ def list_grant_rows(
             Grant.deleted.is_(False),
             Grant.merged_into.is_(None),
             Household.deleted.is_(False),
+            Household.merged_into.is_(None),
         )
     )
     if stage:

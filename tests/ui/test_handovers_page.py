@@ -133,3 +133,15 @@ def test_an_operator_is_not_offered_the_cancellation(qtbot, ui_context, ui_opera
     page = open_page(qtbot, ui_context)
     assert page.cancel_button.isHidden()
     assert not page.new_button.isHidden()
+
+
+def test_filters_and_column_widths_are_remembered(qtbot, ui_context):
+    page = open_page(qtbot, ui_context)
+    page.stage_filter.setCurrentIndex(page.stage_filter.findData("completed"))
+    page.region_filter.setCurrentIndex(page.region_filter.findData("64.72"))
+    page.table.setColumnWidth(0, 233)
+    wait_tasks(qtbot, ui_context)
+    again = open_page(qtbot, ui_context)
+    assert again.stage_filter.currentData() == "completed"
+    assert again.region_filter.currentData() == "64.72"
+    assert again.table.columnWidth(0) == 233

@@ -41,6 +41,7 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     fit_columns,
     make_table,
     regency_combo,
+    remember_columns,
     select_id,
     selected_id,
     vocab_combo,
@@ -106,6 +107,7 @@ class GrantsPage(Page):
             stretch=4,
         )
         fit_columns(self.table, {0: 180, 1: 140, 2: 180, 3: 70, 5: 120, 6: 100, 7: 130})
+        remember_columns(self.table, ui.settings, "grants/columns")
 
         self.details = QGroupBox(_("Grant"))
         self.detail_labels: dict[str, QLabel] = {}

@@ -41,6 +41,7 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     fit_columns,
     make_table,
     regency_combo,
+    remember_columns,
     select_id,
     selected_id,
     vocab_combo,
@@ -97,6 +98,7 @@ class HandoversPage(Page):
             stretch=5,
         )
         fit_columns(self.table, {0: 170, 1: 120, 2: 160, 3: 145, 4: 130, 6: 170, 7: 110})
+        remember_columns(self.table, ui.settings, "handovers/columns")
 
         self.details = QGroupBox(_("Handover"))
         self.detail_labels: dict[str, QLabel] = {}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QRegularExpression, Qt
+from PySide6.QtCore import QByteArray, QDate, QRegularExpression, QSettings, Qt
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -117,6 +117,15 @@ def select_id(table: QTableWidget, row_id: str) -> bool:
 def fit_columns(table: QTableWidget, widths: Mapping[int, int]) -> None:
     for column, width in widths.items():
         table.setColumnWidth(column, width)
+
+
+def remember_columns(table: QTableWidget, settings: QSettings, key: str) -> None:
+    """Restore the column widths the officer left (UI state), and keep them as they change."""
+    header = table.horizontalHeader()
+    state = settings.value(key)
+    if isinstance(state, QByteArray):
+        header.restoreState(state)
+    header.sectionResized.connect(lambda *_args: settings.setValue(key, header.saveState()))
 
 
 # ---- inputs -----------------------------------------------------------------------------------

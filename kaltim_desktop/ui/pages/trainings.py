@@ -46,6 +46,7 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     fit_columns,
     make_date_edit,
     make_table,
+    remember_columns,
     select_id,
     selected_id,
     vocab_combo,
@@ -90,6 +91,7 @@ class TrainingsPage(Page):
             stretch=0,
         )
         fit_columns(self.table, {1: 130, 2: 90})
+        remember_columns(self.table, ui.settings, "trainings/columns")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -117,6 +119,7 @@ class TrainingsPage(Page):
             stretch=0,
         )
         fit_columns(self.people, {1: 100, 2: 70, 3: 100, 4: 140})
+        remember_columns(self.people, ui.settings, "trainings/participant_columns")
         box_layout = QVBoxLayout(self.box)
         box_layout.addWidget(self.info)
         box_layout.addLayout(buttons)
