@@ -36,6 +36,13 @@ _VALUE = re.compile(rf"<{_P}v(?:\s[^>]*)?>(.*?)</{_P}v>", re.S)
 _TEXT = re.compile(rf"<{_P}t(?:\s[^>]*)?>(.*?)</{_P}t>", re.S)
 _PHONETIC = re.compile(rf"<{_P}rPh\b.*?</{_P}rPh>", re.S)
 _LETTERS = re.compile(r"[A-Z]+")
+# The common shape of a cell, as Excel, LibreOffice and openpyxl write it: attributes r, s, t in
+# this order, then a plain <v> or a plain inline string. One match per cell instead of four; a
+# row with any other shape (formulas, rich text...) takes the general path.
+_PLAIN_CELL = re.compile(
+    r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*'
+    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t(?:\s[^>]*)?>([^<]*)</t></is>)?</c>)"
+)
 
 
 class UnsupportedWorkbook(Exception):
@@ -65,6 +72,7 @@ class FastWorkbook:
             self._load_workbook()
             self._shared = self._load_shared_strings()
             self._date_styles = self._load_date_styles()
+            self._columns: dict[str, int] = {}
         except (KeyError, ElementTree.ParseError) as exc:
             self._zip.close()
             raise UnsupportedWorkbook(str(exc)) from exc
@@ -129,6 +137,9 @@ class FastWorkbook:
         return [r + (None,) * (width - len(r)) for r in rows]
 
     def _cells(self, body: str) -> tuple:
+        plain = _PLAIN_CELL.findall(body)
+        if len(plain) == body.count("<c ") and "<c>" not in body:
+            return self._plain_cells(plain)
         values: list = []
         for attributes, content in _CELL.findall(body):
             attrs = dict(_ATTR.findall(attributes))
@@ -137,6 +148,33 @@ class FastWorkbook:
                 raise UnsupportedWorkbook("cells out of order")
             values.extend(None for _gap in range(column - len(values)))
             values.append(self._value(attrs, content))
+        return tuple(values)
+
+    def _plain_cells(self, cells: list[tuple]) -> tuple:
+        values: list = []
+        columns: dict[str, int] = self._columns
+        for letters, style, kind, raw, inline in cells:
+            column = columns.get(letters)
+            if column is None:
+                column = columns[letters] = _column_index(letters)
+            if column < len(values):
+                raise UnsupportedWorkbook("cells out of order")
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+            if kind == "inlineStr":
+                values.append(html.unescape(inline) if inline else None)
+            elif kind == "s" and raw:
+                values.append(self._shared[int(raw)])
+            elif raw == "":
+                values.append(None)
+            elif kind in ("", "n"):
+                number = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+                if style and int(style) in self._date_styles:
+                    number = from_excel(number, self._epoch)
+                values.append(number)
+            else:
+                attrs = {"t": kind or "n", "s": style or "0"}
+                values.append(self._value(attrs, f"<v>{raw}</v>"))
         return tuple(values)
 
     def _value(self, attrs: dict, content: str):
