@@ -133,7 +133,7 @@ class ProposeGrantDialog(ServiceDialog):
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, _("Propose a business grant"), parent)
-        self.setMinimumWidth(960)
+        self.setMinimumWidth(1060)
         self.eligibility: Eligibility | None = None
         self._check_task: Task | None = None
         self.picker = HouseholdPicker(ui)
@@ -166,7 +166,8 @@ class ProposeGrantDialog(ServiceDialog):
         self.form.addRow(_("&Items:"), self.items)
         self.form.addRow(_("Proposed &on:"), self.proposed_on)
         self.panel = EligibilityPanel()
-        self.body.addWidget(self.panel, 1)
+        self.body.setStretch(0, 3)  # the form, where the long names are
+        self.body.addWidget(self.panel, 2)
         self.finish_layout()
         self.ok_button.setText(_("Propose"))
         self.ok_button.setEnabled(False)
