@@ -4,6 +4,7 @@ regency and per district, in its table, its key figures and its charts."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from kaltim_desktop.services.demo import generate_demo
@@ -81,3 +82,31 @@ def test_overview_counts_match_the_database(qtbot, ui_context):
     assert cell(page, "Sungai Kunjang", "households") == str(households_in(ui.db, "64.72.06"))
     assert page.table.rowCount() == 11  # ten districts of Samarinda and the total
     assert ui.settings.value("overview/regency") == "64.72"
+
+
+def test_programme_screens_open_from_the_keyboard(qtbot, ui_context):
+    """Ctrl+1, 3, 4, 5 and 8 reach the overview and the programme screens in the window."""
+    from PySide6.QtCore import Qt
+
+    from kaltim_desktop.ui.main_window import MainWindow
+
+    ui = ui_context
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for number, key in ((3, "handovers"), (4, "grants"), (5, "trainings"), (8, "settings")):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+        wait_tasks(qtbot, ui)
+        assert window.current_key == key
+        page = window.page(key)
+        assert page.isVisible()
+        assert window.heading.text() == page.title()
+        # Focus lands inside the page, where the officer works next.
+        assert page.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    wait_tasks(qtbot, ui)
+    assert window.current_key == "overview"
+    assert window.page("overview").figures["households"].value.text() == "0"
