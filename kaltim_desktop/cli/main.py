@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         exchange_commands,
         household_commands,
+        sync_commands,
         user_commands,
     )
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     household_commands.register(commands, _add_json)
     certificate_commands.register(commands, _add_json)
     exchange_commands.register(commands, _add_json)
+    sync_commands.register(commands, _add_json)
     return parser
 
 

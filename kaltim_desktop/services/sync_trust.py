@@ -211,9 +211,12 @@ def _publish(session: Session, data_dir: Path, registry: Registry, **changes) ->
 
 def approve_request(
     db: Database, data_dir: Path, actor: Actor, request_file: Path, fingerprint: str,
-    out_dir: Path,
+    out_dir: Path, scope: tuple[str, ...] | None = None,
 ) -> Approval:  # fmt: skip
     """Issue a certificate for a laptop whose fingerprint the operator heard read aloud.
+
+    The scope is the regency the laptop asked for, unless the province gives another one
+    (``scope``: regency codes, or ``("64",)`` for a provincial team laptop).
 
     Raises:
         ValidationError: the fingerprint does not match, or the regency is unknown.
@@ -230,11 +233,14 @@ def approve_request(
             [Issue("fingerprint", "sync.fingerprint", "error",
                    _("The fingerprint does not match the request file: do not approve it."))]
         )  # fmt: skip
-    region = region_tree().get(request.regency)
-    if region is None or region.level != "regency":
-        raise ValidationError(
-            [Issue("regency", "sync.regency", "error", _("The request names no known regency."))]
-        )
+    scope = scope or (request.regency,)
+    tree = region_tree()
+    for code in scope:
+        region = tree.get(code)
+        if region is None or region.level not in ("regency", "province"):
+            raise ValidationError(
+                [Issue("scope", "sync.scope", "error", _("The scope names no known regency."))]
+            )
     keys = load_province_keys(data_dir)
     with db.transaction() as session:
         registry = _province_registry(session)
@@ -244,7 +250,7 @@ def approve_request(
         serial = max((d.serial for d in registry.devices.values()), default=0) + 1
         entry = DeviceEntry(
             request.device_id, ROLE_DISTRICT, serial, request.sign_pk, request.enc_pk,
-            (request.regency,), request.officer,
+            tuple(scope), request.officer,
         )  # fmt: skip
         registry = _publish(
             session, data_dir, registry, devices={**registry.devices, entry.device_id: entry}

@@ -91,7 +91,12 @@ def peer_lines(
     session: Session, scope: tuple[str, ...], their_vv: dict[str, int], device_id: str
 ) -> Iterator[tuple[str, int, str]]:
     """Ops in ``scope`` the laptop ``device_id`` has not applied, in HLC order."""
-    sql = f"{_COLUMNS} ORDER BY hlc, origin, seq"
+    # Numeric HLC order: the counter part may outgrow its four zero-padded digits in a bulk
+    # change set, so the text does not sort.
+    sql = (
+        f"{_COLUMNS} ORDER BY CAST(substr(hlc, 1, instr(hlc, ':') - 1) AS INTEGER), "
+        "CAST(substr(hlc, instr(hlc, ':') + 1) AS INTEGER), origin, seq"
+    )
     regions: dict[str, str | None] = {}
     for row, line in _lines(session, sql, {}):
         origin, seq, entity, entity_id, partition = row[0], row[1], row[4], row[5], row[10]
