@@ -112,6 +112,43 @@ def select_subjects(session: Session, kind: str, sel: BatchSelection) -> list[st
     return list(dict.fromkeys(session.scalars(query)))
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A record that qualifies for a document of some kind, with its active document if any."""
+
+    subject_id: str
+    name: str
+    village_code: str
+    document_id: str | None
+    document_number: str | None
+
+
+def list_candidates(
+    db: Database, kind: str, selection: BatchSelection, *, limit: int = 500
+) -> tuple[Candidate, ...]:
+    """The qualifying records of a selection (for a screen to pick from), at most ``limit``.
+
+    Raises:
+        ValidationError: no selection criterion.
+    """
+    with db.read() as session:
+        ids = select_subjects(session, kind, selection)[:limit]
+        result = []
+        for subject_id in ids:
+            subject = prepare_subject(session, kind, subject_id)
+            document = active_document(session, kind, subject_id)
+            result.append(
+                Candidate(
+                    subject_id,
+                    subject.name,
+                    subject.village_code or "",
+                    document.id if document else None,
+                    document.number if document else None,
+                )
+            )
+        return tuple(result)
+
+
 def issue_batch(
     db: Database,
     actor: Actor,
