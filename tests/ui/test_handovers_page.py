@@ -50,8 +50,20 @@ def test_record_a_handover_through_its_lifecycle(qtbot, ui_context):
     assert not page.advance_button.isEnabled()
 
     dialog = page.new_handover()
-    choose_household(qtbot, ui, dialog.picker, "Ahmad Fauzi")
-    assert dialog.picker.detail.id == household.id
+    # Keyboard only: type, Enter takes the first result, Enter again goes on to the recipient
+    # (the dialog is not saved half-filled).
+    picker = dialog.picker
+    qtbot.keyClicks(picker.search, "Ahmad Fauzi")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: picker.results.count() > 0)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: picker.detail is not None)
+    wait_tasks(qtbot, ui)
+    assert picker.results.hasFocus()
+    qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+    assert dialog.recipient.hasFocus()
+    assert dialog.isVisible()
+    assert picker.detail.id == household.id
     assert dialog.recipient.count() == 4  # "choose later" and the three members
     qtbot.keyClicks(dialog.funder, "PT Mahakam Bara Sejahtera")
     qtbot.keyClicks(dialog.partner, "Kodim 0901/Samarinda")

@@ -72,21 +72,31 @@ class HouseholdPicker(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _text: self._timer.start())
-        self.search.returnPressed.connect(self._run_search)
         self.results.currentItemChanged.connect(self._on_result_chosen)
         self.search.installEventFilter(self)
+        self.results.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # Qt override
-        # Down in the search field goes to the results, as in a combo box.
-        if (
-            watched is self.search
-            and event.type() == event.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-            and self.results.count()
-        ):
-            self.results.setFocus()
-            if self.results.currentRow() < 0:
-                self.results.setCurrentRow(0)
+        """Down in the search field goes to the results, as in a combo box; Enter searches (or
+        takes the first result), and Enter on a result goes on to the next field, instead of
+        pressing the dialog's default button before the form is filled."""
+        if event.type() != event.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched is self.search and (key == Qt.Key.Key_Down or enter):
+            if self._timer.isActive() or self._search_task is not None:
+                self._run_search()  # the list is about older text: search the text typed
+            elif self.results.count():
+                self.results.setFocus()
+                if self.results.currentRow() < 0:
+                    self.results.setCurrentRow(0)
+            elif enter:
+                self._run_search()
+            return True
+        if watched is self.results and enter:
+            if self.results.currentItem() is not None:
+                self.focusNextChild()  # leave the picker: the field after it
             return True
         return super().eventFilter(watched, event)
 
