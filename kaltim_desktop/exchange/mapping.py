@@ -211,3 +211,9 @@ def remember_mapping(session: Session, headers: Sequence[str], mapping: ColumnMa
         if label and field:
             stored[fold_header(label)] = field
     set_setting(session, SETTING_KEY, json.dumps(stored, sort_keys=True, ensure_ascii=False))
+
+
+def suggested_mapping(db, headers: Sequence[str]) -> ColumnMapping:
+    """The guess for ``headers``, with what was confirmed before (one short read)."""
+    with db.read() as session:
+        return guess_mapping(headers, remembered_mapping(session))
