@@ -25,6 +25,7 @@ __all__ = [
     "GrantListRow",
     "HandoverListRow",
     "Listing",
+    "handover_parties",
     "list_grant_rows",
     "list_handover_rows",
     "training_attendance",
@@ -227,3 +228,20 @@ def training_attendance(db: Database, training_id: str) -> dict[str, tuple[date,
             )
         )
         return {e.id: tuple(date.fromisoformat(d) for d in attended(e)) for e in enrolments}
+
+
+def handover_parties(db: Database) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The funders and the building partners named on handovers so far, each sorted: the
+    officer picks a known name instead of typing a variant of it."""
+    with db.read() as session:
+
+        def names(column) -> tuple[str, ...]:
+            query = (
+                select(column)
+                .where(column.is_not(None), Handover.deleted.is_(False))
+                .distinct()
+                .order_by(column)
+            )
+            return tuple(session.scalars(query))
+
+        return names(Handover.funder), names(Handover.building_partner)

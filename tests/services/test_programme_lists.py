@@ -11,7 +11,11 @@ from kaltim_desktop.models import AuditEntry
 from kaltim_desktop.services.demo import generate_demo
 from kaltim_desktop.services.grants import void_grant
 from kaltim_desktop.services.preferences import LANGUAGE_KEY, get_language, set_language
-from kaltim_desktop.services.programme_lists import list_grant_rows, list_handover_rows
+from kaltim_desktop.services.programme_lists import (
+    handover_parties,
+    list_grant_rows,
+    list_handover_rows,
+)
 
 
 def scalar(db, sql: str, **params):
@@ -82,3 +86,11 @@ def test_language_preference(db, operator):
             .where(AuditEntry.action == "setting.change", AuditEntry.entity_id == LANGUAGE_KEY)
         )
     assert entries == 1
+
+
+def test_handover_parties_are_the_names_in_use(demo_db):
+    funders, partners = handover_parties(demo_db)
+    rows = list_handover_rows(demo_db).rows
+    assert set(funders) == {r.funder for r in rows if r.funder}
+    assert set(partners) == {r.building_partner for r in rows if r.building_partner}
+    assert list(funders) == sorted(funders)

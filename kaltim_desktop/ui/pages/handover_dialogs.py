@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QRegularExpression
+from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
 
 from kaltim_desktop.domain import vocab
 from kaltim_desktop.i18n import _
@@ -20,6 +20,7 @@ from kaltim_desktop.services.handovers import (
     create_handover,
 )
 from kaltim_desktop.services.household_views import HouseholdDetail, get_household
+from kaltim_desktop.services.programme_lists import handover_parties
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.pages.member_picker import HouseholdPicker, member_label
 from kaltim_desktop.ui.pages.programme_widgets import (
@@ -89,7 +90,21 @@ class NewHandoverDialog(ServiceDialog):
         self.picker.household_changed.connect(
             lambda detail: fill_members(self.recipient, detail, _("(choose later)"))
         )
+        ui.runner.run(
+            lambda _progress: handover_parties(ui.db),
+            title=_("Loading the house handovers"),
+            on_done=self._on_parties,
+            parent=self,
+            progress_dialog=False,
+        )
         self.picker.setFocus()
+
+    def _on_parties(self, parties: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+        for edit, names in zip((self.funder, self.partner), parties, strict=True):
+            completer = QCompleter(list(names), edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            edit.setCompleter(completer)
 
     def work(self):
         detail = self.picker.detail
