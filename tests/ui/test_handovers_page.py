@@ -5,6 +5,7 @@ found by search, moved through every stage to the BAST, with the services' refus
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from kaltim_desktop.services.handovers import get_handover, list_handovers
 from kaltim_desktop.services.households import save_household
@@ -110,11 +111,20 @@ def test_record_a_handover_through_its_lifecycle(qtbot, ui_context):
 
 def test_one_house_per_household_and_cancellation(qtbot, ui_context):
     ui = ui_context
-    save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    household = save_household(ui.db, ui.actor, family(), confirm_warnings=True)
     page = open_page(qtbot, ui)
     dialog = page.new_handover()
     choose_household(qtbot, ui, dialog.picker, "Ahmad")
+    # A minor named as recipient is only a warning: the officer is asked, then it is saved.
+    child = next(m for m in household.members if m.relation == "child")
+    dialog.recipient.setCurrentIndex(dialog.recipient.findData(child.person_id))
     save(qtbot, ui, dialog)
+    assert dialog.isVisible() and dialog.question is not None
+    assert "at least 17 years old" in dialog.question.text()
+    dialog.question.button(QMessageBox.StandardButton.Yes).click()
+    wait_tasks(qtbot, ui)
+    assert not dialog.isVisible()
+    assert list_handovers(ui.db, household.id)[0].recipient_person_id == child.person_id
 
     second = page.new_handover()
     choose_household(qtbot, ui, second.picker, "Ahmad")
