@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.programme_lists import training_attendance
@@ -113,3 +114,14 @@ def test_enrol_mark_attendance_and_complete(qtbot, ui_context):
     # A completed participant's attendance can no longer be ticked.
     assert not page.people.item(head_row, PRESENT_COLUMN).flags() & Qt.ItemFlag.ItemIsEnabled
     assert [t.participants for t in list_trainings(ui.db)] == [2]
+
+    # The wife drops out, after a confirmation; she no longer counts as a participant.
+    page.people.selectRow(row_of(page, "Siti Rahmah"))
+    page.drop()
+    assert "Siti Rahmah" in page.question.text()
+    page.question.button(QMessageBox.StandardButton.Yes).click()
+    wait_tasks(qtbot, ui)
+    statuses = {p.name: p.status for p in list_participants(ui.db, training_id)}
+    assert statuses == {"Ahmad Fauzi": "completed", "Siti Rahmah": "dropped"}
+    assert page.people.item(row_of(page, "Siti Rahmah"), 1).text() == "Dropped out"
+    assert page.table.item(0, 2).text() == "1"
