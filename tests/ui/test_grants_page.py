@@ -115,6 +115,18 @@ def test_grant_refused_with_its_reason_then_accepted(qtbot, ui_context):
     assert page.table.item(0, 6).text() == "Proposed"
     assert "Rp5.000.000" in page.count_label.text()
 
+    # Voiding needs a reason; the grant stays listed, out of the total.
+    void = page.void()
+    save(qtbot, ui, void)
+    assert "Give the reason for voiding the grant." in ui.errors.last_box.text()
+    ui.errors.last_box.close()
+    qtbot.keyClicks(void.reason, "Penerima pindah domisili")
+    save(qtbot, ui, void)
+    assert [g.stage for g in list_grants(ui.db, household.id)] == ["void"]
+    assert page.table.item(0, 6).text() == "Void"
+    assert "Rp0" in page.count_label.text()
+    assert not page.void_button.isEnabled() and not page.verify_button.isEnabled()
+
 
 def test_decisions_follow_role_and_installation(qtbot, ui_context):
     ui = ui_context
