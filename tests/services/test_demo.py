@@ -86,7 +86,7 @@ def test_counts_op_log_and_audit(db):
     assert summary.assessments >= 150
     assert summary.trainings >= 3 and summary.elapsed_seconds > 0
     for entity, model in REPLICATED.items():
-        assert summary.counts[entity] == count(db, model), entity
+        assert summary.counts.get(entity, 0) == count(db, model), entity  # no demo documents
     records = sum(summary.counts.values())
     # One create op per row written; records never updated need no stored clock.
     assert count(db, SyncOp) == summary.ops == records
