@@ -25,7 +25,7 @@ from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Enrolment, Grant, Handover, Household, Membership, Person
-from kaltim_desktop.services.search import search_households
+from kaltim_desktop.services.household_text_search import find_for_list
 from kaltim_desktop.services.search_sources import in_region
 
 __all__ = [
@@ -276,18 +276,18 @@ def list_households(
 
 
 def _text_page(db: Database, query: ListQuery) -> HouseholdPage:
-    matches = search_households(
+    found = find_for_list(
         db,
         query.text,
         region=query.region,
-        limit=TEXT_LIMIT + 1,
         include_deleted=query.status != "active",
+        limit=TEXT_LIMIT + 1,
     )
-    truncated = len(matches) > TEXT_LIMIT
-    matches = matches[:TEXT_LIMIT]
-    if not matches:
+    truncated = len(found) > TEXT_LIMIT
+    found = found[:TEXT_LIMIT]
+    if not found:
         return HouseholdPage((), None)
-    ids = [m.id for m in matches]
+    ids = [household_id for household_id, _nik in found]
     with db.read() as session:
         kept = {
             h.id: h
@@ -295,7 +295,8 @@ def _text_page(db: Database, query: ListQuery) -> HouseholdPage:
                 select(*_COLUMNS).where(Household.id.in_(ids), *_filters(query))
             )
         }
-    rows = [_row(kept[m.id], m.member_count, m.matched_nik_masked) for m in matches if m.id in kept]
+        counts = _member_counts(session, list(kept))
+    rows = [_row(kept[i], counts.get(i, 0), nik) for i, nik in found if i in kept]
     key = {
         "head_name": lambda r: (r.head_name is not None, r.head_name or "", r.id),
         "kk_number": lambda r: (r.kk_number is not None, r.kk_number or "", r.id),
