@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kaltim_desktop.models import Grant, Handover, Household
+from kaltim_desktop.models import Grant, Handover, Household, Person
 from kaltim_desktop.services.demo import generate_demo
 from kaltim_desktop.services.household_list import (
     TEXT_LIMIT,
@@ -122,3 +122,44 @@ def test_vague_search_text_is_truncated(demo_db):
     assert len(everything) > 0
     assert len(page.rows) == min(len(everything), TEXT_LIMIT)
     assert page.truncated == (len(everything) > TEXT_LIMIT)
+
+
+@pytest.mark.parametrize("broad_from", [1, 10**9])
+def test_broad_and_narrow_plans_find_the_same_households(demo_db, monkeypatch, broad_from):
+    """The walk through the list (broad prefixes) and the search service (narrow ones) are two
+    plans for one answer: the first households by head name with a matching member."""
+    from kaltim_desktop.services import household_text_search as text_search
+    from kaltim_desktop.services.search import search_households
+
+    monkeypatch.setattr(text_search, "BROAD_FROM", broad_from)
+    monkeypatch.setattr(text_search, "BROAD_WORD_FROM", broad_from)
+    with demo_db.read() as session:
+        person = session.query(Person).filter(Person.nik.is_not(None)).first()
+        kk = session.query(Household.kk_number).filter(Household.kk_number.is_not(None)).first()[0]
+    word = person.name.split()[-1]
+    for typed in (person.nik[:4], person.nik[:6], person.nik[-5:], kk[:8], word, word[:3]):
+        expected = search_households(demo_db, typed, limit=40)
+        found = text_search.find_for_list(
+            demo_db, typed, region=None, include_deleted=False, limit=40
+        )
+        assert [i for i, _nik in found] == [h.id for h in expected], typed
+        assert [nik for _i, nik in found] == [h.matched_nik_masked for h in expected], typed
+
+
+def test_short_words_are_checked_on_the_candidates(demo_db):
+    from kaltim_desktop.services.household_text_search import find_for_list
+    from kaltim_desktop.services.search import search_households
+
+    with demo_db.read() as session:
+        names = [p.name for p in session.query(Person).limit(200) if len(p.name.split()) >= 2]
+    checked = 0
+    for name in names[:30]:
+        first, second = name.split()[:2]
+        if len(first) < 3:
+            continue
+        typed = f"{first} {second[:1]}"  # "Masnah R": the last word is still being typed
+        expected = [h.id for h in search_households(demo_db, typed, limit=TEXT_LIMIT)]
+        found = find_for_list(demo_db, typed, region=None, include_deleted=False, limit=TEXT_LIMIT)
+        assert [i for i, _nik in found] == expected, typed
+        checked += 1
+    assert checked >= 10
