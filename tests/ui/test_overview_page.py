@@ -74,6 +74,15 @@ def test_overview_counts_match_the_database(qtbot, ui_context):
     assert grant_bars[1] == disbursed
     assert sum(grant_bars) == count(ui.db, "SELECT count(*) FROM grant_award")
 
+    # The months tab: the last twelve months' milestones, as in the database.
+    months = page.chart_values("months")
+    assert sum(months["Houses handed over"]) == count(
+        ui.db,
+        "SELECT count(*) FROM handover WHERE stage = 'handed_over' AND NOT deleted"
+        " AND handed_over_on > date('now', 'start of month', '-11 months', '-1 day')",
+    )
+    assert len(months["Grants disbursed"]) == 12
+
     # One regency, per district.
     page.scope.setCurrentIndex(page.scope.findData("64.72"))
     wait_tasks(qtbot, ui)

@@ -36,10 +36,11 @@ from kaltim_desktop.ui.pages.overview_charts import (
     grants_chart,
     households_chart,
     houses_chart,
+    months_chart,
     prepare_view,
     trainings_chart,
 )
-from kaltim_desktop.ui.pages.programme_widgets import fill_table, fit_columns, make_table
+from kaltim_desktop.ui.pages.programme_widgets import fill_table, make_table
 
 _SCOPE_KEY = "overview/regency"
 COLUMNS = (
@@ -150,11 +151,12 @@ class OverviewPage(Page):
             ],
             stretch=0,
         )
-        fit_columns(self.table, {c: 95 for c in range(1, 10)})
-        fit_columns(self.table, {6: 130, 7: 130})
         self.tabs = QTabWidget()
         self.tabs.addTab(charts, _("&Charts"))
         self.tabs.addTab(self.table, _("&Table per area"))
+        self.views["months"] = QChartView()
+        prepare_view(self.views["months"])
+        self.tabs.addTab(self.views["months"], _("Per &month"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +216,7 @@ class OverviewPage(Page):
         self._set_chart("houses", houses_chart(areas, HANDOVER_STAGES))
         self._set_chart("grants", grants_chart(total.grants_by_stage))
         self._set_chart("trainings", trainings_chart(areas))
+        self._set_chart("months", months_chart(progress.months))
         rows = [(a.code, area_cells(a)) for a in areas]
         rows.append((total.code, [_("Total"), *area_cells(total)[1:]]))
         fill_table(self.table, rows, right=range(1, 10))
@@ -221,6 +224,10 @@ class OverviewPage(Page):
         bold.setBold(True)
         for column in range(self.table.columnCount()):
             self.table.item(len(rows) - 1, column).setFont(bold)
+        # Fit the figures and headers ("Diserahterimakan"), bold totals included, with room.
+        self.table.resizeColumnsToContents()
+        for column in range(1, self.table.columnCount()):
+            self.table.setColumnWidth(column, self.table.columnWidth(column) + 12)
 
     def _set_chart(self, key: str, chart) -> None:
         view = self.views[key]

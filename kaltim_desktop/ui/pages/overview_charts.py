@@ -9,9 +9,12 @@ refresh never rebuilds the layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from babel.dates import format_date
 from PySide6.QtCharts import (
     QBarCategoryAxis,
+    QBarSeries,
     QBarSet,
     QChart,
     QHorizontalBarSeries,
@@ -23,8 +26,8 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy
 
 from kaltim_desktop.domain.formatting import format_rupiah
-from kaltim_desktop.i18n import _
-from kaltim_desktop.services.progress import AreaProgress, StageFigures
+from kaltim_desktop.i18n import _, current_language
+from kaltim_desktop.services.progress import AreaProgress, MonthFigures, StageFigures
 
 # One colour per stage, from surveyed (pale) to done (strong); cancelled/void in grey.
 STAGE_COLOURS = {
@@ -156,6 +159,38 @@ def trainings_chart(areas: Sequence[AreaProgress]) -> QChart:
         [short_name(a.name) for a in ordered],
         max((a.enrolments for a in areas), default=0),
     )
+    return chart
+
+
+def months_chart(months: Sequence[MonthFigures]) -> QChart:
+    """Milestones of the last twelve months: houses handed over, grants disbursed, trainees
+    who completed."""
+    chart = _chart(_("Milestones per month"))
+    series = QBarSeries()
+    for label, values, colour in (
+        (_("Houses handed over"), [m.houses_handed_over for m in months], "#08519c"),
+        (_("Grants disbursed"), [m.grants_disbursed for m in months], "#006d2c"),
+        (_("Trainees completed"), [m.enrolments_completed for m in months], "#a0aec0"),
+    ):
+        series.append(_bar_set(label, values, colour))
+    chart.addSeries(series)
+    locale = {"id": "id", "en": "en_GB"}.get(current_language(), "id")
+    axis_x = QBarCategoryAxis()
+    axis_x.append(
+        [format_date(date(m.year, m.month, 1), "MMM yyyy", locale=locale) for m in months]
+    )
+    axis_y = QValueAxis()
+    axis_y.setLabelFormat("%d")
+    peak = max(
+        (max(m.houses_handed_over, m.grants_disbursed, m.enrolments_completed) for m in months),
+        default=0,
+    )
+    axis_y.setRange(0, nice_top(peak)[0])
+    axis_y.setTickCount(5)
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)
+    series.attachAxis(axis_y)
     return chart
 
 
