@@ -72,6 +72,8 @@ class HandoversPage(Page):
             filters.addWidget(widget)
         filters.addWidget(self.count_label, 1)
 
+        actions = QHBoxLayout()  # a row of its own: "Next: Diserahterimakan…" is long
+        actions.addStretch(1)
         self.new_button = QPushButton(_("&New handover…"))
         self.advance_button = QPushButton(_("Ne&xt stage…"))
         self.cancel_button = QPushButton(_("&Cancel handover…"))
@@ -82,7 +84,7 @@ class HandoversPage(Page):
             self.cancel_button,
             self.household_button,
         ):
-            filters.addWidget(button)
+            actions.addWidget(button)
 
         self.table = make_table(
             [
@@ -120,6 +122,7 @@ class HandoversPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
 
