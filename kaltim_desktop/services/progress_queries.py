@@ -8,10 +8,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, String, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.models import Enrolment, Grant, Handover, Household, Membership, Person
+from kaltim_desktop.models import Enrolment, Grant, Handover, Household, Membership
 from kaltim_desktop.services.progress_model import (
     DECILES,
     GRANT_STAGES,
@@ -24,6 +24,8 @@ from kaltim_desktop.services.progress_model import (
     Period,
     StageFigures,
 )
+
+_ENROLLED_PERSON = literal_column("+enrolment.person_id", String)
 
 
 @dataclass
@@ -170,14 +172,19 @@ class Reader:
         return case(*[(~c, 0) for c in conditions], else_=1)
 
     def members(self, areas: dict[str, Area]) -> None:
+        # Counting per household first, then joining the 100,000 households, is cheaper than
+        # joining each of the 450,000 memberships to its household (1.1 s against 1.5 s).
+        per_household = (
+            select(Membership.household_id, func.count().label("members"))
+            .where(Membership.current())
+            .group_by(Membership.household_id)
+            .subquery()
+        )
         query = (
-            select(self.area, func.count())
-            .select_from(Membership)
-            .join(Household, Household.id == Membership.household_id)
-            .where(
-                *self.filters,
-                Membership.current(),
-            )
+            select(self.area, func.sum(per_household.c.members))
+            .select_from(per_household)
+            .join(Household, Household.id == per_household.c.household_id)
+            .where(*self.filters)
             .group_by(self.area)
         )
         for code, count in self.session.execute(query):
@@ -261,8 +268,10 @@ class Reader:
                 func.count(),
             )
             .select_from(Enrolment)
-            .join(Person, Person.id == Enrolment.person_id)
-            .join(Membership, Membership.person_id == Person.id)
+            # "+enrolment.person_id" keeps SQLite from scanning all memberships to look up the
+            # few enrolments (without table statistics it guesses the wrong way round): it
+            # starts from the enrolments instead, 0.27 s against 1.7 s at 100,000 households.
+            .join(Membership, Membership.person_id == _ENROLLED_PERSON)
             .join(Household, Household.id == Membership.household_id)
             .where(
                 *self.filters,
