@@ -10,21 +10,23 @@ on one connection with foreign keys off and transactional DDL, then run
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaltim_desktop.errors import DatabaseError, SchemaTooNew
 from kaltim_desktop.i18n import _
 from kaltim_desktop.paths import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +106,48 @@ class Database:
 # ---- Alembic --------------------------------------------------------------------------------
 
 
+# Alembic is imported only when it is needed (a migration, an unknown revision): importing it
+# costs about a second, a large share of the desktop's start. The revision ids and their order
+# are read from the revision files' own text instead.
+_REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(.+)$", re.MULTILINE)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+
+
 def alembic_config() -> Config:
     """Build the Alembic configuration in code, so no alembic.ini is needed at run time."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
+def _revision_graph() -> dict[str, tuple[str, ...]] | None:
+    """Revision id → the ids it follows, from the revision files; None when a file does not
+    have the plain ``revision = "..."`` / ``down_revision = ...`` lines (Alembic then decides)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for file in sorted((migrations_dir() / "versions").glob("*.py")):
+        source = file.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return None
+        downs = tuple(_QUOTED.findall(down.group(1)))
+        if not downs and down.group(1).strip() != "None":
+            return None
+        graph[revision.group(1)] = downs
+    return graph or None
+
+
 def head_revision() -> str:
+    graph = _revision_graph()
+    if graph is not None:
+        followed = {down for downs in graph.values() for down in downs}
+        heads = [revision for revision in graph if revision not in followed]
+        if len(heads) == 1:
+            return heads[0]
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -145,6 +181,11 @@ def ensure_not_newer(revision: str | None) -> None:
     """Raise :class:`SchemaTooNew` when ``revision`` is unknown to this build."""
     if revision is None:
         return
+    graph = _revision_graph()
+    if graph is not None and revision in graph:
+        return
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     try:
         known = script.get_revision(revision)
@@ -165,6 +206,8 @@ def migrate(path: Path) -> None:
     Raises:
         DatabaseError: the upgrade failed; the transaction was rolled back, the file is as it was.
     """
+    from alembic import command
+
     engine = make_engine(sqlite_url(path), foreign_keys=False)
     try:
         with engine.begin() as conn:
