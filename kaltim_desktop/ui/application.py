@@ -131,6 +131,10 @@ class Startup(QObject):
         dialog.signed_in.connect(self._signed_in)
         self.dialog = dialog
         dialog.open()
+        # While the officer types the password, load what the window needs: the data and
+        # the core on a worker, the Qt screens' code on this thread once the dialog is up.
+        self.runner.run(lambda _p: _preload_core(), title="preload", progress_dialog=False)
+        QTimer.singleShot(0, _preload_screens)
 
     def _signed_in(self, actor: Actor) -> None:
         from kaltim_desktop.ui.main_window import MainWindow
@@ -185,6 +189,28 @@ class Startup(QObject):
         if self.lock is not None:
             self.lock.stop()
         self.runner.shutdown()
+
+
+def _preload_core() -> None:
+    """The region tree, the date formats and the services of the first screen: work that would
+    otherwise come after the password (pure Python, no Qt: safe on a worker thread)."""
+    from datetime import date
+
+    import kaltim_desktop.services.household_history
+    import kaltim_desktop.services.household_list
+    import kaltim_desktop.services.households
+    import kaltim_desktop.services.status  # noqa: F401
+    from kaltim_desktop.domain.formatting import format_date_long
+    from kaltim_desktop.domain.regions import region_tree
+
+    region_tree()
+    format_date_long(date.today())
+
+
+def _preload_screens() -> None:
+    """The code of the main window and the household screens (Qt types: on the GUI thread)."""
+    import kaltim_desktop.ui.main_window
+    import kaltim_desktop.ui.pages.households  # noqa: F401
 
 
 def run_gui(ctx, *, demo: bool) -> int:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -103,6 +104,10 @@ class HouseholdForm(SaveFlow, QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(60)
         self.issues = IssueLabel()
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
         self.back_button = QPushButton(_("Back (Esc)"))
         self.save_button = QPushButton(_("Save (Ctrl+S)"))
         self.save_button.setDefault(True)
@@ -133,8 +138,8 @@ class HouseholdForm(SaveFlow, QWidget):
         decile.addWidget(self.dtsen_as_of, 1)
         card.addRow(_("DTSEN decile, as of"), decile)
         top = QHBoxLayout()
-        top.addWidget(_group(_("Address"), address), 1)
-        top.addWidget(_group(_("Family card and contact"), card), 1)
+        top.addWidget(_group(_("Address"), address), 3)
+        top.addWidget(_group(_("Family card and contact"), card), 2)
         members = QVBoxLayout()
         members.addWidget(self.members)
         house = QVBoxLayout()
@@ -154,8 +159,12 @@ class HouseholdForm(SaveFlow, QWidget):
         buttons.addWidget(self.issues, 1)
         buttons.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignBottom)
         buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
+        policy = self.issues.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the buttons keep their size when it is empty
+        self.issues.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.setFocusProxy(self.region)
@@ -213,6 +222,9 @@ class HouseholdForm(SaveFlow, QWidget):
         self.household_id = d.id if d else new_id()
         self.is_new = d is None
         self._duplicates_cleared = d is not None
+        self.heading.setText(
+            _("Edit household: {name}").format(name=d.head_name or "—") if d else _("New household")
+        )
         self.region.set_code(d.village_code if d else None)
         self.rt.setText(str(d.rt) if d and d.rt else "")
         self.rw.setText(str(d.rw) if d and d.rw else "")

@@ -111,6 +111,8 @@ class MemberDialog(QDialog):
         for widget in (self.nik, self.birth_date):
             widget.textChanged.connect(self.check_nik)
         self.sex.currentIndexChanged.connect(self.check_nik)
+        if member is not None:
+            self.check_nik()  # an edited member shows the warnings of its NIK at once
         self.name.setFocus()
 
     def _dates(self) -> tuple[list[Issue], date | None, date | None]:

@@ -59,6 +59,7 @@ class RegionCombo(QComboBox):
         if index < 0:
             return False
         self.setCurrentIndex(index)
+        self.lineEdit().setCursorPosition(0)  # show the start of a long name
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
