@@ -104,9 +104,12 @@ class HouseholdListView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((220, 150, 150, 150, 130, 150, 100, 70, 140)):
-            self.table.setColumnWidth(column, width)
+        # The head's name takes what the other columns leave, so that all of them fit at
+        # 1366×768 in both languages.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((0, 130, 130, 140, 130, 170, 105, 72, 125)):
+            if width:
+                self.table.setColumnWidth(column, width)
         self.table.setSortingEnabled(True)
         self.count_label = QLabel()
 
@@ -185,6 +188,8 @@ class HouseholdListView(QWidget):
         self._task = None
         selected = self.selected_id()
         self.model.reset(query, page)
+        # The matched NIK only means something for a number search.
+        self.table.setColumnHidden(1, not any(r.matched_nik_masked for r in page.rows))
         header = self.table.horizontalHeader()
         header.blockSignals(True)
         header.setSortIndicator(

@@ -35,12 +35,19 @@ COLUMNS: tuple[tuple[str, str | None, Callable[[HouseholdListRow], str]], ...] =
     (N_("KK number"), "kk_number", lambda r: mask_nik(r.kk_number) if r.kk_number else ""),
     (N_("Village"), "region", lambda r: r.village_name),
     (N_("District"), None, lambda r: r.district_name),
-    (N_("Regency/city"), None, lambda r: r.regency_name),
+    (N_("Regency/city"), None, lambda r: short_regency(r.regency_name)),
     (N_("RT/RW"), None, lambda r: format_rt_rw(r.rt, r.rw)),
     (N_("Members"), None, lambda r: str(r.member_count)),
     (N_("Registered"), "registered", lambda r: format_date_long(r.registered_on)),
 )
 MEMBERS_COLUMN = 7
+
+
+def short_regency(name: str) -> str:
+    """ "Kabupaten Kutai Kartanegara" → "Kab. Kutai Kartanegara", as officers write it."""
+    return "Kab. " + name[len("Kabupaten ") :] if name.startswith("Kabupaten ") else name
+
+
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
