@@ -6,7 +6,7 @@ Two formats, for two readers:
 * **xlsx, for people**: translated headers, labels instead of codes, real dates and numbers
   (rupiah with thousands separators), a bold frozen header row with filters, and NIK and KK
   numbers stored as **text cells** with the text format, so Excel never turns them into
-  ``6.47201E+15``. Written with openpyxl's write-only mode, row by row.
+  ``6.47201E+15``. Written row by row by :mod:`.xlsx_writer`.
 * **csv, for machines**: UTF-8 **without** a byte-order mark, comma-separated, RFC 4180
   quoting, stable English column keys, codes instead of labels (stage ``handed_over``, village
   code ``64.72.06.1001``), ISO 8601 dates and plain integers. A BOM would help Excel guess the
@@ -26,24 +26,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.nik import mask_nik
 from kaltim_desktop.domain.regions import normalize_code, region_tree
 from kaltim_desktop.errors import Issue, ValidationError
 from kaltim_desktop.exchange.export_queries import QUERIES, Column
+from kaltim_desktop.exchange.xlsx_writer import XlsxTableWriter
 from kaltim_desktop.i18n import _
 from kaltim_desktop.progress import NullProgress, Progress
 from kaltim_desktop.services.context import Actor, require_role
 
 FORMATS = ("xlsx", "csv")
 KINDS = tuple(QUERIES)
-_NUMBER_FORMATS = {"text": "@", "date": "DD/MM/YYYY", "rupiah": "#,##0", "int": "0"}
-_BOLD = Font(bold=True)
 
 
 @dataclass(frozen=True)
@@ -126,37 +120,24 @@ def _shown(column: Column, value, mask: bool):
 
 
 def _write_xlsx(path, kind, columns, rows: Iterator[tuple], mask, progress) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_(QUERIES[kind].title))
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=_(column.label))
-        cell.font = _BOLD
-        header.append(cell)
-    sheet.append(header)
-    formats = [_NUMBER_FORMATS.get(c.kind) for c in columns]
-    count = 0
-    for row in rows:
-        cells = []
-        for column, number_format, value in zip(columns, formats, row, strict=True):
-            shown = _shown(column, value, mask)
-            if number_format is None or shown is None:
-                cells.append(shown)
-            else:
-                cell = WriteOnlyCell(sheet, value=shown)
-                cell.number_format = number_format
-                cells.append(cell)
-        sheet.append(cells)
-        count += 1
-        if count % 2000 == 0:
-            progress.check()
-            progress.update(count, None, _("Exporting"))
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    workbook.save(path)
-    return count
+    writer = XlsxTableWriter(
+        path,
+        _(QUERIES[kind].title),
+        [_(c.label) for c in columns],
+        [c.kind for c in columns],
+        [c.width for c in columns],
+    )
+    try:
+        for row in rows:
+            writer.append([_shown(c, v, mask) for c, v in zip(columns, row, strict=True)])
+            if writer.rows % 2000 == 0:
+                progress.check()
+                progress.update(writer.rows, None, _("Exporting"))
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return writer.rows
 
 
 def _write_csv(path, columns, rows: Iterator[tuple], mask, progress) -> int:

@@ -130,3 +130,27 @@ def test_libreoffice_reads_the_export(demo_db, admin, tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert pdf.exists() and pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_table_writer_keeps_awkward_values(tmp_path):
+    from kaltim_desktop.exchange.xlsx_writer import XlsxTableWriter
+
+    path = tmp_path / "odd.xlsx"
+    writer = XlsxTableWriter(
+        path, "Ma'ruf & \"Sons\"", ["NIK", "Nama", "Tanggal", "Rp", "Ya"],
+        ["text", None, "date", "rupiah", None], [19, 20, 12, 14, 6],
+    )  # fmt: skip
+    writer.append(["0064720101010001", "  Nur\x07 <Aini> & co ", date(2024, 8, 23), 115_000_000,
+                   True])  # fmt: skip
+    writer.append([None, "", None, None, False])
+    writer.close()
+    sheet = load_workbook(path).worksheets[0]
+    assert sheet.title == 'Ma\'ruf & "Sons"'
+    first = [c.value for c in sheet[2]]
+    assert first[0] == "0064720101010001" and sheet["A2"].data_type == "s"
+    assert first[1] == "  Nur <Aini> & co "  # the control character is dropped, spaces kept
+    assert first[2].date() == date(2024, 8, 23) and sheet["C2"].number_format == "DD/MM/YYYY"
+    assert first[3] == 115_000_000 and sheet["D2"].number_format == "#,##0"
+    assert first[4] is True
+    assert [c.value for c in sheet[3]][4] is False
+    assert sheet.max_row == 3 and sheet.auto_filter.ref == "A1:E3"
