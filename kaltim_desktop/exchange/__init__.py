@@ -18,4 +18,9 @@ Qt-free. The import runs in steps the wizard and the ``import`` command share:
 5. :mod:`.import_report` saves the verdicts as an xlsx report.
 
 :mod:`.export` writes households, handovers, grants and trainings to xlsx or csv.
+
+openpyxl is too slow for lists of tens of thousands of rows in either direction, so
+:mod:`.xlsx_reader` reads cell values straight from the sheet XML (falling back to openpyxl for
+anything unusual) and :mod:`.xlsx_writer` writes export sheets directly; both are checked
+against openpyxl (and LibreOffice) in the tests. ``bench/excel.py`` measures the import.
 """
