@@ -129,6 +129,7 @@ class Applier:
         self._op_rows: list[dict[str, Any]] = []
         self._names: list[tuple[str, str | None]] = []
         self.max_hlc = Hlc(0, 0)
+        self._times: dict[int, Any] = {}
 
     # ---- state -----------------------------------------------------------------------------
 
@@ -318,7 +319,10 @@ class Applier:
         entity, entity_id = op["entity"], op["entity_id"]
         known = {k: v for k, v in op["set"].items() if k in _WRITABLE[entity]}
         fields = decode_fields(entity, known)  # unknown (newer) fields stay in the stored op
-        at = hlc_time(Hlc.parse(op["hlc"]).wall_ms)
+        hlc = Hlc.parse(op["hlc"])
+        at = self._times.get(hlc.wall_ms)
+        if at is None:  # the ops of one change set share their wall time
+            at = self._times[hlc.wall_ms] = hlc_time(hlc.wall_ms)
         self._op_rows.append(
             {
                 "origin": op["origin"], "seq": op["seq"], "op_id": op["op_id"], "hlc": op["hlc"],
@@ -336,7 +340,8 @@ class Applier:
         else:
             self._apply_update(op, entity, entity_id, fields, at)
         self._high[op["origin"]] = op["seq"]
-        self.max_hlc = max(self.max_hlc, Hlc.parse(op["hlc"]))
+        if hlc > self.max_hlc:
+            self.max_hlc = hlc
         self.outcome.applied += 1
         self.outcome.per_entity[(entity, op["action"])] += 1
 

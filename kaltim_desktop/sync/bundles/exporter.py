@@ -11,6 +11,7 @@ is noticed here and not at the receiver.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Iterator
 
@@ -21,6 +22,7 @@ from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import REPLICATED, Household, SyncOp, SyncPeer
 from kaltim_desktop.sync.bundles.apply import in_scope
+from kaltim_desktop.sync.hlc import Hlc
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 
@@ -90,18 +92,22 @@ def own_lines(
 def peer_lines(
     session: Session, scope: tuple[str, ...], their_vv: dict[str, int], device_id: str
 ) -> Iterator[tuple[str, int, str]]:
-    """Ops in ``scope`` the laptop ``device_id`` has not applied, in HLC order."""
-    # Numeric HLC order: the counter part may outgrow its four zero-padded digits in a bulk
-    # change set, so the text does not sort.
-    sql = (
-        f"{_COLUMNS} ORDER BY CAST(substr(hlc, 1, instr(hlc, ':') - 1) AS INTEGER), "
-        "CAST(substr(hlc, instr(hlc, ':') + 1) AS INTEGER), origin, seq"
-    )
+    """Ops in ``scope`` the laptop ``device_id`` has not applied, in HLC order.
+
+    Each origin is read in its primary-key order (no sort of the whole log) and the origins
+    are merged by numeric HLC, which is monotonic within an origin: the result is causal.
+    """
+    streams = []
+    for origin in sorted(applied_vv(session)):
+        if origin.rpartition("#")[0] == device_id:
+            continue  # the laptop's own changes: it has them
+        sql = f"{_COLUMNS} WHERE origin = :origin AND seq > :after ORDER BY seq"
+        params = {"origin": origin, "after": their_vv.get(origin, 0)}
+        streams.append(_lines(session, sql, params))
+    merged = heapq.merge(*streams, key=lambda item: Hlc.parse(item[0][3]))
     regions: dict[str, str | None] = {}
-    for row, line in _lines(session, sql, {}):
+    for row, line in merged:
         origin, seq, entity, entity_id, partition = row[0], row[1], row[4], row[5], row[10]
-        if seq <= their_vv.get(origin, 0) or origin.rpartition("#")[0] == device_id:
-            continue
         if partition is None:
             # Records without a partition (issued documents) go where their household is.
             if entity_id not in regions:
