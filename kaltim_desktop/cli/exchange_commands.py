@@ -100,7 +100,10 @@ def register(commands: argparse._SubParsersAction, add_json) -> None:
         description=_("Export a list as xlsx (for people) or csv (for machines)."),
     )
     exp.add_argument("kind", choices=KINDS, help=_("what to export"))
-    exp.add_argument("--format", choices=FORMATS, default="xlsx", dest="fmt")
+    exp.add_argument(
+        "--format", choices=FORMATS, default="xlsx", dest="fmt",
+        help=_("xlsx for people (default) or csv for machines"),
+    )  # fmt: skip
     exp.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("the file to write"))
     exp.add_argument("--mask-nik", action="store_true", help=_("mask NIK and KK numbers"))
     exp.add_argument("--region", metavar="CODE", help=_("only this regency, district or village"))
@@ -114,7 +117,10 @@ def register(commands: argparse._SubParsersAction, add_json) -> None:
         help=_("write the programme progress report (PDF or xlsx)"),
         description=_("Write the programme progress report per regency or district."),
     )
-    rep.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    rep.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx",
+        help=_("the report file; its ending chooses PDF or xlsx"),
+    )  # fmt: skip
     rep.add_argument("--regency", metavar="CODE", help=_("one regency, by district"))
     rep.add_argument("--month", type=_month, metavar="YYYY-MM", help=_("the reporting month"))
     add_json(rep)
