@@ -37,6 +37,7 @@ def test_language_and_lock_delay_persist(qtbot, ui_context):
     qtbot.keyClick(page.language, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     wait_tasks(qtbot, ui)
     assert "Restart the application" in page.save_note.text()
+    assert "lock delay applies from the next start" in page.save_note.text()
     assert get_language(ui.db) == "en"
     assert read_settings(ui.db).lock_minutes == 5
 

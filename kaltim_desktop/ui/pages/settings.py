@@ -220,11 +220,11 @@ class SettingsPage(Page):
         minutes = self.lock_minutes.value() if self.lock_minutes.isEnabled() else None
 
         def work(_progress):
-            before = get_language(db)
+            language_before, lock_before = get_language(db), read_settings(db).lock_minutes
             set_language(db, actor, language)
             if minutes is not None:
                 set_lock_minutes(db, actor, minutes)
-            return before != language
+            return language_before != language, minutes not in (None, lock_before)
 
         self.ui.runner.run(
             work,
@@ -234,10 +234,14 @@ class SettingsPage(Page):
             progress_dialog=False,
         )
 
-    def _on_saved(self, language_changed: bool) -> None:
+    def _on_saved(self, changed: tuple[bool, bool]) -> None:
+        language_changed, lock_changed = changed
         text = _("Settings saved.")
         if language_changed:
             text += " " + _("Restart the application to use the new language.")
+        if lock_changed:
+            # The lock timer of this session was set at sign-in (ui.application).
+            text += " " + _("The new lock delay applies from the next start.")
         self.save_note.setText(text)
         self.ui.events.status_changed.emit()
 
