@@ -138,6 +138,7 @@ class TrainingsPage(Page):
         self.table.itemSelectionChanged.connect(self._on_training_chosen)
         self.people.itemSelectionChanged.connect(self._update_buttons)
         self.people.itemChanged.connect(self._on_present_toggled)
+        self.people.installEventFilter(self)
         self.day.dateChanged.connect(lambda _d: self._fill_participants())
         self.new_button.clicked.connect(self.new_training)
         self.enrol_button.clicked.connect(self.enrol)
@@ -287,6 +288,21 @@ class TrainingsPage(Page):
         if self.people.rowCount() and selected_id(self.people) is None:
             self.people.selectRow(0)
         self._update_buttons()
+
+    def eventFilter(self, watched, event) -> bool:  # Qt override
+        # Space ticks "present" on the current participant, whichever cell has the focus.
+        if (
+            watched is self.people
+            and event.type() == event.Type.KeyPress
+            and event.key() == Qt.Key.Key_Space
+            and self.people.currentRow() >= 0
+        ):
+            item = self.people.item(self.people.currentRow(), PRESENT_COLUMN)
+            if item is not None and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                checked = item.checkState() == Qt.CheckState.Checked
+                item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_present_toggled(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != PRESENT_COLUMN:
