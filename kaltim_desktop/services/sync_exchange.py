@@ -15,7 +15,7 @@ from kaltim_desktop import __version__
 from kaltim_desktop.db import Database
 from kaltim_desktop.errors import KaltimError, NotFound
 from kaltim_desktop.i18n import _
-from kaltim_desktop.models import SyncBundle, SyncHeldOp, SyncOp, SyncPeer, utcnow
+from kaltim_desktop.models import Device, SyncBundle, SyncHeldOp, SyncOp, SyncPeer, utcnow
 from kaltim_desktop.services.context import (
     INSTALLATION_PROVINCE,
     Actor,
@@ -263,7 +263,10 @@ class SyncStatus:
 def sync_status(db: Database) -> SyncStatus:
     with db.read() as session:
         registry = stored_registry(session)
-        device = this_device(session)
+        # Read only: a fresh installation has no device row until its first write.
+        device = session.scalars(select(Device)).first() or Device(
+            device_id="—", epoch=1, last_seq=0
+        )
         entry = registry.devices.get(device.device_id) if registry else None
         if entry is not None:
             role = entry.role

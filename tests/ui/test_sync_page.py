@@ -88,3 +88,33 @@ def test_laptop_sync_page(qtbot, ui_context, template_db, tmp_path):
     if SCREENSHOT:
         page.grab().save(str(Path(SCREENSHOT) / "sync-page.png"))
     province.db.dispose()
+
+
+def test_province_sync_page_approves_and_lists_laptops(qtbot, ui_context, template_db, tmp_path):
+    ui = ui_context
+    province_init(ui.db, ui.data_dir, ui.actor, tmp_path / "escrow.txt")
+    laptop = make_site(template_db, tmp_path / "field", "laptop")
+    with laptop.db.transaction() as session:
+        set_setting(session, "installation.regency", "64.02")
+    request = request_enrolment(laptop.db, laptop.data_dir, laptop.actor, tmp_path / "req")
+    page = open_page(qtbot, ui)
+    assert page.labels["role"].text() == "Province office"
+    assert page.approve_button.isVisible() and not page.request_button.isVisible()
+    assert page.devices.rowCount() == 1  # the province itself
+
+    page.approve(request.path, "0000")  # a wrong fingerprint is refused, nothing changes
+    wait_tasks(qtbot, ui)
+    assert "fingerprint does not match" in ui.errors.last_box.text()
+    ui.errors.last_box.close()
+    ui.errors.last_box = None  # its parent, the page, goes before the fixture's clean-up
+    assert page.devices.rowCount() == 1
+
+    page.approve(request.path, request.fingerprint)
+    wait_tasks(qtbot, ui)
+    assert page.devices.rowCount() == 2
+    assert page.devices.item(1, 0).text() == request.device_id
+    assert page.devices.item(1, 2).text() == "64.02"
+    assert (request.path.parent / f"enrolment-{request.device_id}.json").exists()
+    if SCREENSHOT:
+        page.grab().save(str(Path(SCREENSHOT) / "sync-province.png"))
+    laptop.db.dispose()

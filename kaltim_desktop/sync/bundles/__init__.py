@@ -8,5 +8,8 @@ between district laptops and the province office over USB sticks and e-mail.
 - :mod:`.writer` / :mod:`.reader` — building and strictly reading one part;
 - :mod:`.checks` — signature, certificate, registry, recipient, scope and ownership checks;
 - :mod:`.apply` — idempotent, causally ordered application of ops with holds and fork alarms;
+- :mod:`.exporter` / :mod:`.importer` — choosing the ops to send; importing one part (preview,
+  apply, quarantine, history);
+- :mod:`.restore_marker` — refusing to export from a database replaced by an older copy;
 - :mod:`.errors` — stable codes and the plain words shown for them.
 """

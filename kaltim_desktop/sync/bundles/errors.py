@@ -15,7 +15,6 @@ E_NOT_FOR_US = "E_NOT_FOR_US"
 E_BAD_SIGNATURE = "E_BAD_SIGNATURE"
 E_UNKNOWN_DEVICE = "E_UNKNOWN_DEVICE"
 E_CERT_NOT_TRUSTED = "E_CERT_NOT_TRUSTED"
-E_REVOKED = "E_REVOKED"
 E_SCOPE = "E_SCOPE"
 E_OWNERSHIP = "E_OWNERSHIP"
 E_FORMAT_UNSUPPORTED = "E_FORMAT_UNSUPPORTED"
@@ -37,7 +36,6 @@ MESSAGES = {
     E_CERT_NOT_TRUSTED: N_(
         "The file is signed by a laptop whose certificate was not issued by the province."
     ),
-    E_REVOKED: N_("The file is signed by an unknown or revoked laptop."),
     E_SCOPE: N_("The file contains changes outside the region this laptop is responsible for."),
     E_OWNERSHIP: N_("The file contains a decision only the province may take (grant approval)."),
     E_FORMAT_UNSUPPORTED: N_(

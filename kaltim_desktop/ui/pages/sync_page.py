@@ -159,7 +159,8 @@ class SyncPage(Page):
         self.export_button.setEnabled(status.enrolled)
         self.import_button.setEnabled(status.enrolled)
         _fill(self.devices, [
-            [d.device_id, d.role, ", ".join(d.scope), str(d.serial),
+            [d.device_id, _("Province office") if d.role == "province" else _("District laptop"),
+             ", ".join(d.scope), str(d.serial),
              _("yes") if d.revoked else "",
              d.last_exchange.strftime("%d-%m-%Y %H:%M") if d.last_exchange else ""]
             for d in devices
