@@ -156,6 +156,7 @@ class GrantsPage(Page):
         return _("Business grants")
 
     def activated(self) -> None:
+        self._apply_roles()  # the officer may have changed (lock and sign-in as another)
         self.refresh()
         self.table.setFocus()
 
