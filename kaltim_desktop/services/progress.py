@@ -45,7 +45,7 @@ import everything from here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.regions import normalize_code, region_tree
@@ -140,6 +140,7 @@ def programme_progress(
         period=period,
         areas=tuple(frozen),
         total=total.freeze(regency.code if regency else "64", total_name, "total"),
-        months=series(months, period.end or date.today()),
+        # The province's today, not the laptop's: a report made at 07:00 WITA is one of today.
+        months=series(months, period.end or datetime.now(WITA).date()),
         generated_at=datetime.now(UTC),
     )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from kaltim_desktop.errors import NotFound
 from kaltim_desktop.models import Enrolment, Grant, Handover, Household, Membership
 from kaltim_desktop.services.demo import generate_demo
 from kaltim_desktop.services.households import save_household
-from kaltim_desktop.services.progress import Period, programme_progress
+from kaltim_desktop.services.progress import WITA, Period, programme_progress
 from tests.conftest import family
 
 TODAY = date(2025, 9, 15)
@@ -126,7 +126,7 @@ def test_period_counts_milestones_inside_it(demo_db):
 
 def test_new_registrations_count_in_the_current_period(db, operator):
     save_household(db, operator, family())
-    today = date.today()
+    today = datetime.now(WITA).date()  # registration days are counted in WITA
     progress = programme_progress(db, period=Period(today.replace(day=1), today))
     assert progress.total.households == 1
     assert progress.total.households_in_period == 1

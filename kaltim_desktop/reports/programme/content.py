@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from kaltim_desktop.domain.formatting import format_date_long, format_rupiah
 from kaltim_desktop.i18n import _, current_language
-from kaltim_desktop.services.progress import AreaProgress, ProgrammeProgress
+from kaltim_desktop.services.progress import WITA, AreaProgress, ProgrammeProgress
 
 WITA_NOTE_HOURS = 8
 
@@ -147,7 +147,7 @@ def build_content(progress: ProgrammeProgress) -> ReportContent:
     ]
     if not in_period:
         notes.append(_('No period was chosen: "in the period" means all records to date.'))
-    generated = progress.generated_at.astimezone().date()
+    generated = progress.generated_at.astimezone(WITA).date()
     return ReportContent(
         title=_("Progress of the poverty-alleviation programmes"),
         subtitle=_("Decent houses, business-capital grants and trainings"),
