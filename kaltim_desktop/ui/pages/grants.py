@@ -150,6 +150,7 @@ class GrantsPage(Page):
         self.void_button.clicked.connect(self.void)
         self.household_button.clicked.connect(self._open_household)
         ui.events.data_changed.connect(self._on_data_changed)
+        ui.events.status_changed.connect(self._apply_roles)
         self._show_detail(None)
 
     def title(self) -> str:

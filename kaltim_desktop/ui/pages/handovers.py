@@ -135,15 +135,21 @@ class HandoversPage(Page):
         self.cancel_button.clicked.connect(self.cancel)
         self.household_button.clicked.connect(self._open_household)
         ui.events.data_changed.connect(self._on_data_changed)
+        ui.events.status_changed.connect(self._apply_roles)
         self._show_detail(None)
 
     def title(self) -> str:
         return _("House handovers")
 
     def activated(self) -> None:
-        self.cancel_button.setVisible(ROLE_RANK.get(self.ui.actor.role, 0) >= 2)
+        self._apply_roles()
         self.refresh()
         self.table.setFocus()
+
+    def _apply_roles(self) -> None:
+        """Cancelling is for supervisors; run again when another officer takes over."""
+        supervisor = ROLE_RANK.get(self.ui.actor.role, 0) >= ROLE_RANK["supervisor"]
+        self.cancel_button.setVisible(supervisor)
 
     # ---- loading ------------------------------------------------------------------------------
 
