@@ -136,6 +136,13 @@ def register(commands: argparse._SubParsersAction, add_json) -> None:
     _as_user(inspect)
     add_json(inspect)
     inspect.set_defaults(handler=run_bundle_import, dry_run=True)
+    release = bundle.add_parser(
+        "release", help=_("apply changes held for review (clock ahead, revoked laptop)")
+    )
+    release.add_argument("origin", metavar="ORIGIN", help=_("the origin, DEVICE#EPOCH"))
+    _as_user(release)
+    add_json(release)
+    release.set_defaults(handler=run_bundle_release)
 
 
 def run_province_init(args, ctx) -> int:
@@ -242,6 +249,18 @@ def run_bundle_export(args, ctx) -> int:
         print(_("{ops} changes for {peer}:").format(ops=exported.ops, peer=exported.peer))
         for part in exported.parts:
             print(f"  {part.path}  ({part.size / 1024 / 1024:.1f} MiB)")
+    return 0
+
+
+def run_bundle_release(args, ctx) -> int:
+    from kaltim_desktop.services.sync_exchange import release_held
+
+    with ctx.database() as db:
+        released = release_held(db, _actor(db, args), args.origin)
+    if args.json:
+        print_json({"origin": args.origin, "released": released})
+    else:
+        print(_("{count} held changes applied.").format(count=released))
     return 0
 
 

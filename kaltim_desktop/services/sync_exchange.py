@@ -27,6 +27,7 @@ from kaltim_desktop.services.sync_trust import get_trust, stored_registry
 from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.bundles import layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id
+from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.errors import E_SIZE_LIMIT, message
 from kaltim_desktop.sync.bundles.exporter import applied_vv, own_lines, peer_lines, peer_vv
 from kaltim_desktop.sync.bundles.importer import (
@@ -302,3 +303,29 @@ def sync_status(db: Database) -> SyncStatus:
         held_ops=held,
         devices=len(registry.devices) if registry else 0,
     )
+
+
+def release_held(db: Database, actor: Actor, origin: str) -> int:
+    """Apply the changes of ``origin`` held for review (clock ahead, revoked laptop) after a
+    supervisor has looked at them; they were fully checked when they arrived. Returns how many
+    changes were applied."""
+    require_role(actor, "supervisor")
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(SyncHeldOp).where(
+                SyncHeldOp.origin == origin, SyncHeldOp.reason.in_(("clock_skew", "revoked"))
+            )
+        ).all()
+        if not rows:
+            raise NotFound(_("No changes of this origin are held for review."))
+        for row in rows:
+            row.reason = "gap"
+        session.flush()
+        applier = Applier(session, Policy(None, None, frozenset()))
+        applier.release_held()
+        applier.flush()
+        audit.append(
+            session, action="sync.release_held", actor=actor.officer_id, entity="sync_origin",
+            entity_id=origin, after={"released": applier.outcome.released},
+        )  # fmt: skip
+        return applier.outcome.released

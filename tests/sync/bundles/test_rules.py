@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.models import Household, SyncHeldOp, SyncOp, SyncOriginBlock, SyncPeer
 from kaltim_desktop.services.households import save_household
-from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles
+from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles, release_held
 from kaltim_desktop.sync import oplog
 from kaltim_desktop.sync.bundles import writer
 from kaltim_desktop.sync.bundles.errors import E_FORK, E_OWNERSHIP, E_SCHEMA_TOO_NEW, E_SCOPE
@@ -120,6 +120,12 @@ def test_ops_from_a_clock_ten_years_ahead_are_held(province, laptop, monkeypatch
     assert data_hash(province.db) == before
     with province.db.read() as s:
         assert "clock_skew" in s.scalars(select(SyncHeldOp.reason)).all()
+    # A supervisor who has checked them releases them; the rest of the origin follows.
+    origin = ops_of(laptop)[0]["origin"]
+    assert release_held(province.db, province.actor, origin) == len(ops_of(laptop))
+    assert replica_hash(province.db) == replica_hash(laptop.db)
+    with province.db.read() as s:
+        assert s.scalars(select(SyncHeldOp)).all() == []
 
 
 def test_a_laptop_cannot_write_outside_its_regency(province, laptop, template_db, tmp_path):
