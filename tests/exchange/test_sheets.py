@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime
 
 import pytest
@@ -140,3 +141,27 @@ def test_sex_relation_and_small_numbers():
     assert values.split_place_date("Samarinda, 15-05-1980") == ("Samarinda", "15-05-1980")
     assert values.is_total_row((None, "JUMLAH", None, 25))
     assert not values.is_total_row((1, "Jumlahnya Ahmad", "6472", "x", "y"))
+
+
+@pytest.mark.slow
+def test_fast_reader_agrees_on_a_workbook_saved_by_libreoffice(tmp_path):
+    """Shared strings and LibreOffice's attribute layout, as in sheets saved by office suites."""
+    source = messy_workbook(tmp_path / "bnba.xlsx")
+    subprocess.run(
+        [
+            "soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+            "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"),
+            str(source),
+        ],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    path = tmp_path / "out" / "bnba.xlsx"
+    fast = FastWorkbook(path)
+    try:
+        assert fast._shared, "LibreOffice writes a shared-string table"
+        name = fast.sheetnames[0]
+        assert fast.rows(name) == _openpyxl_rows(path, name)
+    finally:
+        fast.close()
+    table = read_table(path)
+    assert table.header_row == 3 and table.headers[1] == "NIK"
