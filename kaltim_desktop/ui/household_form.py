@@ -90,9 +90,11 @@ class HouseholdForm(SaveFlow, QWidget):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(_("e.g. 0812-3456-7890"))
         self.gps_lat = QLineEdit()
-        self.gps_lat.setPlaceholderText(_("latitude, e.g. -0.502106"))
+        self.gps_lat.setPlaceholderText(_("latitude"))
         self.gps_lon = QLineEdit()
-        self.gps_lon.setPlaceholderText(_("longitude, e.g. 117.153709"))
+        self.gps_lon.setPlaceholderText(_("longitude"))
+        for field in (self.gps_lat, self.gps_lon):
+            field.setToolTip(_("Decimal degrees, e.g. -0.502106 and 117.153709"))
         self.dtsen_decile = QComboBox()
         self.dtsen_decile.addItem("—", None)
         for decile in range(1, 11):
