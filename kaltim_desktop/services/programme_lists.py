@@ -17,7 +17,10 @@ from sqlalchemy.orm import aliased
 
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.regions import normalize_code, region_tree
+from kaltim_desktop.errors import NotFound
+from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Enrolment, Grant, Handover, Household, Person
+from kaltim_desktop.services.grant_rules import Eligibility, evaluate
 from kaltim_desktop.services.search_sources import starts_with
 from kaltim_desktop.services.training_rules import attended
 
@@ -25,6 +28,7 @@ __all__ = [
     "GrantListRow",
     "HandoverListRow",
     "Listing",
+    "grant_eligibility",
     "handover_parties",
     "list_grant_rows",
     "list_handover_rows",
@@ -245,3 +249,25 @@ def handover_parties(db: Database) -> tuple[tuple[str, ...], tuple[str, ...]]:
             return tuple(session.scalars(query))
 
         return names(Handover.funder), names(Handover.building_partner)
+
+
+def grant_eligibility(db: Database, grant_id: str, on: date) -> Eligibility:
+    """The eligibility of an existing grant on ``on``, as its approval will evaluate it (the
+    grant itself is not its own duplicate): shown to whoever verifies or approves it.
+
+    Raises:
+        NotFound: no such grant.
+    """
+    with db.read() as session:
+        grant = session.get(Grant, grant_id)
+        if grant is None or grant.deleted:
+            raise NotFound(_("The grant was not found."))
+        return evaluate(
+            session,
+            grant.household_id,
+            grant.recipient_person_id,
+            grant.programme,
+            grant.period,
+            on,
+            exclude_grant_id=grant.id,
+        )

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select, text
 
-from kaltim_desktop.errors import ValidationError
+from kaltim_desktop.errors import NotFound, ValidationError
 from kaltim_desktop.models import AuditEntry
 from kaltim_desktop.services.demo import generate_demo
-from kaltim_desktop.services.grants import void_grant
+from kaltim_desktop.services.grant_rules import NO_DUPLICATE
+from kaltim_desktop.services.grants import check_eligibility, void_grant
 from kaltim_desktop.services.preferences import LANGUAGE_KEY, get_language, set_language
 from kaltim_desktop.services.programme_lists import (
+    grant_eligibility,
     handover_parties,
     list_grant_rows,
     list_handover_rows,
@@ -94,3 +98,22 @@ def test_handover_parties_are_the_names_in_use(demo_db):
     assert set(funders) == {r.funder for r in rows if r.funder}
     assert set(partners) == {r.building_partner for r in rows if r.building_partner}
     assert list(funders) == sorted(funders)
+
+
+def test_a_grant_is_not_its_own_duplicate(demo_db):
+    db = demo_db
+    grant = next(r for r in list_grant_rows(db).rows if r.stage != "void")
+    today = date.today()
+    fresh = check_eligibility(
+        db, grant.household_id, grant_recipient(db, grant.id), grant.programme, grant.period
+    )
+    assert not fresh.check(NO_DUPLICATE).passed  # a new proposal would duplicate it
+    own = grant_eligibility(db, grant.id, today)
+    assert own.check(NO_DUPLICATE).passed
+    assert [c.code for c in own.checks] == [c.code for c in fresh.checks]
+    with pytest.raises(NotFound):
+        grant_eligibility(db, "no-such-grant", today)
+
+
+def grant_recipient(db, grant_id: str) -> str:
+    return scalar(db, "SELECT recipient_person_id FROM grant_award WHERE id = :id", id=grant_id)

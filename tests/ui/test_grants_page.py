@@ -141,7 +141,10 @@ def test_decisions_follow_role_and_installation(qtbot, ui_context):
     # A district laptop never approves: the action is not offered.
     assert page.approve_button.isHidden()
     assert page.verify_button.isEnabled() and not page.disburse_button.isEnabled()
-    save(qtbot, ui, page.decide("verified"))
+    verify = page.decide("verified")
+    wait_tasks(qtbot, ui)
+    assert verify.panel.marks[grant_rules.RECIPIENT_AGE] == PASSED
+    save(qtbot, ui, verify)
     assert page.current.stage == "verified"
 
     with ui.db.transaction() as session:
@@ -150,6 +153,11 @@ def test_decisions_follow_role_and_installation(qtbot, ui_context):
     wait_tasks(qtbot, ui)
     assert not page.approve_button.isHidden() and page.approve_button.isEnabled()
     approve = page.decide("approved")
+    wait_tasks(qtbot, ui)
+    # The rules are shown again to whoever approves, as of the approval date.
+    assert approve.panel.marks[grant_rules.HOUSE_HANDED_OVER] == PASSED
+    assert approve.panel.marks[grant_rules.NO_DUPLICATE] == PASSED  # not its own duplicate
+    assert "every rule is met" in approve.panel.summary.text()
     save(qtbot, ui, approve)  # without the SK number: refused, the dialog stays
     assert approve.isVisible()
     assert "decision letter (SK)" in ui.errors.last_box.text()

@@ -40,6 +40,7 @@ from kaltim_desktop.services.grants import (
     void_grant,
 )
 from kaltim_desktop.services.household_views import HouseholdDetail
+from kaltim_desktop.services.programme_lists import grant_eligibility
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.pages.handover_dialogs import fill_members
 from kaltim_desktop.ui.pages.member_picker import HouseholdPicker
@@ -85,6 +86,7 @@ class EligibilityPanel(QGroupBox):
         layout.addLayout(self.grid)
         layout.addStretch(1)
         self.marks: dict[str, str] = {}
+        self.eligible_text = _("Eligible: the grant can be proposed.")
         self.show_result(None)
 
     def _clear(self) -> None:
@@ -104,7 +106,7 @@ class EligibilityPanel(QGroupBox):
             self.summary.setText(_("Choose the household and the recipient to check the rules."))
             return
         if eligibility.eligible:
-            self.summary.setText(_("Eligible: the grant can be proposed."))
+            self.summary.setText(self.eligible_text)
         else:
             self.summary.setText(_("Not eligible: the rules marked ✗ are not met."))
         for row, check in enumerate(eligibility.checks):
@@ -261,8 +263,35 @@ class DecisionDialog(ServiceDialog):
             self.decision_number.setPlaceholderText(_("e.g. 500/123/SK/Adbang/2025"))
             self.form.addRow(_("Decision letter (&SK) number:"), self.decision_number)
         self.ok_button.setText(titles[stage])
+        self.panel: EligibilityPanel | None = None
+        if stage in ("verified", "approved"):
+            # Whoever decides sees the rules again, flags included, as of the decision date.
+            self.setMinimumWidth(900)
+            self.panel = EligibilityPanel()
+            self.panel.eligible_text = _("Eligible: every rule is met on this date.")
+            self.body.addWidget(self.panel, 1)
+            self.on.dateChanged.connect(lambda _d: self._check())
+            self._check()
         self.finish_layout()
         self.on.setFocus()
+
+    def _check(self) -> None:
+        db, grant_id, on = self.ui.db, self.grant.id, date_of(self.on)
+        self.panel.show_pending(_("Checking the rules…"))
+        if self.stage == "approved":
+            self.ok_button.setEnabled(False)
+        self.ui.runner.run(
+            lambda _progress: grant_eligibility(db, grant_id, on),
+            title=_("Checking eligibility"),
+            on_done=self._on_checked,
+            parent=self,
+            progress_dialog=False,
+        )
+
+    def _on_checked(self, eligibility: Eligibility) -> None:
+        self.panel.show_result(eligibility)
+        if self.stage == "approved":  # the approval re-checks the rules and would refuse
+            self.ok_button.setEnabled(eligibility.eligible)
 
     def work(self):
         db, actor, grant_id, on = self.ui.db, self.ui.actor, self.grant.id, date_of(self.on)
