@@ -266,7 +266,8 @@ class DecisionDialog(ServiceDialog):
         self.panel: EligibilityPanel | None = None
         if stage in ("verified", "approved"):
             # Whoever decides sees the rules again, flags included, as of the decision date.
-            self.setMinimumWidth(900)
+            # Room for six wrapped explanations: the panel fills after the dialog is shown.
+            self.setMinimumSize(900, 460)
             self.panel = EligibilityPanel()
             self.panel.eligible_text = _("Eligible: every rule is met on this date.")
             self.body.addWidget(self.panel, 1)
@@ -290,6 +291,7 @@ class DecisionDialog(ServiceDialog):
 
     def _on_checked(self, eligibility: Eligibility) -> None:
         self.panel.show_result(eligibility)
+        self.adjustSize()
         if self.stage == "approved":  # the approval re-checks the rules and would refuse
             self.ok_button.setEnabled(eligibility.eligible)
 
