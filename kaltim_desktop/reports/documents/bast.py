@@ -76,7 +76,7 @@ def draw_bast(canvas: Canvas, data: BastData) -> None:
             ("Jabatan", data.first_party_position),
         ],
         indent=7 * MM,
-        label_width=41 * MM,
+        label_width=46 * MM,
     )
     cursor.para(
         "Dalam hal ini bertindak untuk dan atas nama Pemerintah Provinsi Kalimantan Timur, "
@@ -97,7 +97,7 @@ def draw_bast(canvas: Canvas, data: BastData) -> None:
             ("Alamat", party.address),
         ],
         indent=7 * MM,
-        label_width=41 * MM,
+        label_width=46 * MM,
     )
     cursor.para(
         "Dalam hal ini bertindak untuk dan atas nama diri sendiri dan keluarganya, selanjutnya "
@@ -120,7 +120,7 @@ def draw_bast(canvas: Canvas, data: BastData) -> None:
             ("Masa pembangunan", _period(data)),
         ],
         indent=7 * MM,
-        label_width=41 * MM,
+        label_width=46 * MM,
     )
     for number, clause in enumerate(CLAUSES, start=1):
         cursor.need(2 * MM + 4 * style(11).leading)  # keep the heading with its text

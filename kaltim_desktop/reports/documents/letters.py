@@ -109,7 +109,7 @@ def draw_aid_history(canvas: Canvas, data: AidHistoryData) -> None:
         )
     if not data.rows:
         rows.append(["", Paragraph("Belum ada bantuan yang tercatat.", cell), "", "", "", "", ""])
-    widths = [8 * MM, 27 * MM, 30 * MM, 27 * MM, 21 * MM, 24 * MM]
+    widths = [8 * MM, 24 * MM, 28 * MM, 36 * MM, 19 * MM, 21 * MM]
     widths.append(cursor.width - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(

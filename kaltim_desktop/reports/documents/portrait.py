@@ -57,7 +57,8 @@ def start(canvas: Canvas, header: Header, title: str, subtitle: str | None = Non
 
 def finish(cursor: Cursor, header: Header, *, with_place_date: bool = True) -> None:
     """Signature block on the right, QR on the left, moved to a new page if they do not fit."""
-    cursor.need(68 * MM)
+    # The block is about 52 mm high; the QR sits left of it, so it may reach the bottom margin.
+    cursor.need(56 * MM)
     top = cursor.y - 4 * MM
     line = place_date(header.place, header.issued_on, language="id") if with_place_date else None
     draw_signature(cursor.canvas, header.signatory, line, RIGHT - 42 * MM, top)
