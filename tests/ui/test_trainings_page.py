@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from kaltim_desktop.services.context import set_setting
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.programme_lists import training_attendance
 from kaltim_desktop.services.trainings import list_participants, list_trainings
@@ -125,3 +126,15 @@ def test_enrol_mark_attendance_and_complete(qtbot, ui_context):
     assert statuses == {"Ahmad Fauzi": "completed", "Siti Rahmah": "dropped"}
     assert page.people.item(row_of(page, "Siti Rahmah"), 1).text() == "Dropped out"
     assert page.table.item(0, 2).text() == "1"
+
+
+def test_a_new_training_starts_in_the_laptops_regency(qtbot, ui_context):
+    ui = ui_context
+    with ui.db.transaction() as session:
+        set_setting(session, "installation.regency", "64.03")
+    page = open_page(qtbot, ui)
+    dialog = page.new_training()
+    wait_tasks(qtbot, ui)
+    assert dialog.regency.currentData() == "64.03"
+    assert dialog.regency.currentText() == "Kabupaten Berau"
+    assert dialog.title_edit.hasFocus()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from kaltim_desktop.domain import vocab
 from kaltim_desktop.i18n import _
 from kaltim_desktop.services.household_views import HouseholdDetail
+from kaltim_desktop.services.installation import read_settings
 from kaltim_desktop.services.training_rules import MAX_HOURS
 from kaltim_desktop.services.trainings import (
     ParticipantRow,
@@ -28,6 +29,7 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     date_of,
     make_date_edit,
     regency_combo,
+    select_data,
     vocab_combo,
 )
 
@@ -63,6 +65,14 @@ class NewTrainingDialog(ServiceDialog):
         self.form.addRow(_("&Hours (JP):"), self.hours)
         self.form.addRow(_("Re&gency/city:"), self.regency)
         self.finish_layout()
+        # Most trainings take place in the laptop's own regency: start from it.
+        ui.runner.run(
+            lambda _progress: read_settings(ui.db).regency_code,
+            title=_("New training"),
+            on_done=lambda code: select_data(self.regency, code) if code else None,
+            parent=self,
+            progress_dialog=False,
+        )
         self.title_edit.setFocus()
 
     def work(self):
