@@ -83,15 +83,18 @@ def test_issue_preview_print_reprint_and_void(qtbot, ui_context, registry, tmp_p
 
     # Verify: the code of the voided document is revoked; one changed character is invalid.
     page.tabs.setCurrentIndex(1)
-    page.code_edit.setPlainText(document.qr_text)
-    page.verify_pasted()
+    page.verify_panel.code_edit.setPlainText(document.qr_text)
+    page.verify_panel.verify_pasted()
     wait_tasks(qtbot, ui)
-    assert page.result.text() == "REVOKED" and "Salah cetak" in page.details.text()
+    assert (
+        page.verify_panel.result.text() == "REVOKED"
+        and "Salah cetak" in page.verify_panel.details.text()
+    )
     tampered = document.qr_text[:20] + ("B" if document.qr_text[20] != "B" else "C")
-    page.code_edit.setPlainText(tampered + document.qr_text[21:])
-    page.verify_pasted()
+    page.verify_panel.code_edit.setPlainText(tampered + document.qr_text[21:])
+    page.verify_panel.verify_pasted()
     wait_tasks(qtbot, ui)
-    assert page.result.text() == "INVALID"
+    assert page.verify_panel.result.text() == "INVALID"
 
 
 def test_batch_and_verify_a_file(qtbot, ui_context, registry):  # noqa: F811
@@ -104,7 +107,7 @@ def test_batch_and_verify_a_file(qtbot, ui_context, registry):  # noqa: F811
     wait_tasks(qtbot, ui)
     assert "Issued 1 documents" in page.info.text()
     assert len(page.preview.pages) == 2  # a BAST runs over two pages
-    page.verify(str(page.preview.path))
+    page.verify_panel.verify(str(page.preview.path))
     wait_tasks(qtbot, ui)
-    assert page.result.text() == "VALID"
-    assert "RLH CSR" in page.details.text()
+    assert page.verify_panel.result.text() == "VALID"
+    assert "RLH CSR" in page.verify_panel.details.text()

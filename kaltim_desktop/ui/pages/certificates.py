@@ -15,11 +15,9 @@ from pathlib import Path
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -31,11 +29,8 @@ from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.i18n import N_, _, ngettext
 from kaltim_desktop.services.certificate_batch import BatchSelection, issue_batch, list_candidates
 from kaltim_desktop.services.certificates import (
-    REVOKED,
-    VALID,
     issue_document,
     reprint_document,
-    verify_input,
     void_document,
 )
 from kaltim_desktop.services.document_numbers import file_name
@@ -47,6 +42,7 @@ from kaltim_desktop.ui.pages.certificate_preview import (
     print_pdf,
     render_pages,
 )
+from kaltim_desktop.ui.pages.certificate_verify import VerifyPanel
 from kaltim_desktop.ui.pages.programme_widgets import fill_table, make_table, selected_id
 from kaltim_desktop.ui.region_picker import RegionPicker
 
@@ -56,11 +52,6 @@ KIND_LABELS = {
     "grant_certificate": N_("Business grant letter"),
     "training_certificate": N_("Training certificate"),
     "aid_history": N_("Aid history of a household"),
-}
-STATUS_STYLE = {
-    "valid": "color: #0b6b2e; font-weight: bold;",
-    "invalid": "color: #b00020; font-weight: bold;",
-    "revoked": "color: #a15c00; font-weight: bold;",
 }
 
 
@@ -122,31 +113,11 @@ class CertificatesPage(Page):
         issue_tab.setSizes([620, 520])
         issue_tab.setChildrenCollapsible(False)
 
-        # -- verify
-        self.code_edit = QPlainTextEdit()
-        self.code_edit.setPlaceholderText(_("Paste the text of the QR code here (KTM1.…)"))
-        self.code_edit.setAccessibleName(_("QR code text"))
-        self.verify_button = QPushButton(_("&Verify"))
-        self.open_button = QPushButton(_("&Open PDF…"))
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        verify_buttons = QHBoxLayout()
-        verify_buttons.addWidget(self.verify_button)
-        verify_buttons.addWidget(self.open_button)
-        verify_buttons.addStretch(1)
-        verify_tab = QWidget()
-        verify_layout = QVBoxLayout(verify_tab)
-        verify_layout.addWidget(QLabel(_("Check a document offline: paste its code or open it.")))
-        verify_layout.addWidget(self.code_edit, 1)
-        verify_layout.addLayout(verify_buttons)
-        verify_layout.addWidget(self.result)
-        verify_layout.addWidget(self.details, 1)
+        self.verify_panel = VerifyPanel(ui)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(issue_tab, _("Issue and print"))
-        self.tabs.addTab(verify_tab, _("Verify"))
+        self.tabs.addTab(self.verify_panel, _("Verify"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -159,8 +130,6 @@ class CertificatesPage(Page):
         self.void_button.clicked.connect(lambda: self.void_selected())
         self.batch_button.clicked.connect(self.issue_all)
         self.print_button.clicked.connect(self.print_dialog)
-        self.verify_button.clicked.connect(self.verify_pasted)
-        self.open_button.clicked.connect(self.open_pdf)
         ui.events.data_changed.connect(self._on_data_changed)
         self._update_buttons()
 
@@ -356,52 +325,3 @@ class CertificatesPage(Page):
         dialog.accepted.connect(lambda: print_pdf(path, printer))
         dialog.open()
         self.dialog = dialog
-
-    # ---- verify ---------------------------------------------------------------------------------
-
-    def verify_pasted(self) -> None:
-        self.verify(self.code_edit.toPlainText())
-
-    def open_pdf(self) -> None:
-        dialog = QFileDialog(self, _("Open a document"), str(self.folder), _("PDF files (*.pdf)"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.verify)
-        dialog.open()
-        self.dialog = dialog
-
-    def verify(self, value: str) -> None:
-        if not value.strip():
-            return
-        db = self.ui.db
-        self.ui.runner.run(
-            lambda _p: verify_input(db, value),
-            title=_("Verifying"),
-            on_done=self._show_verification,
-            parent=self,
-            progress_dialog=False,
-        )
-
-    def _show_verification(self, results) -> None:
-        labels = {VALID: _("VALID"), REVOKED: _("REVOKED"), "invalid": _("INVALID")}
-        worst = next(s for s in ("invalid", REVOKED, VALID) if any(r.status == s for r in results))
-        self.result.setText(labels[worst])
-        self.result.setStyleSheet(STATUS_STYLE[worst])
-        lines = []
-        for r in results:
-            head = labels[r.status] + (f" — {r.reason}" if r.reason else "")
-            lines.append(head)
-            if r.claims is not None:
-                lines.append(
-                    _(
-                        "Number {number}; {name}, NIK {nik}; {programme}; dated {date}; issued by "
-                        "device {device}."
-                    ).format(
-                        number=r.claims.number,
-                        name=r.claims.name,
-                        nik=r.claims.nik_masked,
-                        programme=r.claims.programme,
-                        date=r.claims.issued_on,
-                        device=r.claims.device,
-                    )
-                )
-        self.details.setText("\n".join(lines))
