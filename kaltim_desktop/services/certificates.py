@@ -9,6 +9,7 @@ Each is one use case in one transaction, written through :class:`ChangeSet` (row
   failure leaves neither a half-written file nor a recorded document;
 - **reprint**: the stored content again, marked *SALINAN ke-N*, with the copy counted (audited);
 - **void**: with a reason, travelling in the op log; a voided document verifies as *revoked*;
+- **record_print**: each time a document file goes to a printer, an audit entry;
 - **verify**: a QR text or a PDF (its invisible page text carries the same QR text) →
   *valid*, *invalid* with the reason, or *revoked*.
 
@@ -39,8 +40,9 @@ from kaltim_desktop.services.context import Actor, require_role
 from kaltim_desktop.services.document_data import Subject, build, prepare_subject
 from kaltim_desktop.services.document_numbers import device_tag, format_number, next_serial
 from kaltim_desktop.services.document_settings import read_settings
+from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.oplog import ChangeSet
-from kaltim_desktop.trust.payload import Claims, sign_claims, verify_text
+from kaltim_desktop.trust.payload import Claims, read_claims, sign_claims, verify_text
 from kaltim_desktop.trust.store import device_key, trust_store
 
 VALID, INVALID, REVOKED = "valid", "invalid", "revoked"
@@ -277,6 +279,29 @@ def void_document(
         )
         changes.commit()
         return _row(session.get(Document, document.id))
+
+
+def record_print(db: Database, actor: Actor, path: Path) -> tuple[str, ...]:
+    """Put a physical print of a document file in the audit trail; return the numbers printed.
+
+    Issuing and reprinting are audited when the PDF is made; this records each time such a
+    file is sent to a printer (the numbers come from the codes on its pages).
+    """
+    require_role(actor, "operator")
+    numbers = tuple(
+        claims.number for claims in (read_claims(code)[0] for code in codes_in_pdf(path)) if claims
+    )
+    with db.transaction() as session:
+        ids = session.scalars(select(Document.id).where(Document.number.in_(numbers))).all()
+        audit.append(
+            session,
+            action="document.print",
+            actor=actor.officer_id,
+            entity="document",
+            entity_id=ids[0] if len(ids) == 1 else None,
+            after={"numbers": list(numbers)},
+        )
+    return numbers
 
 
 def list_documents(db: Database, *, subject_id: str | None = None) -> tuple[IssuedDocument, ...]:

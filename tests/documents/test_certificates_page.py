@@ -9,15 +9,21 @@ import os
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from sqlalchemy import select
 
+from kaltim_desktop.models import AuditEntry
 from kaltim_desktop.services.certificates import list_documents
-from kaltim_desktop.ui.pages.certificate_preview import print_pdf
 from kaltim_desktop.ui.pages.certificates import CertificatesPage
 from kaltim_desktop.ui.pages.programme_widgets import select_data
 from tests.conftest import VILLAGE
 from tests.ui.conftest import ui_context, wait_tasks  # noqa: F401 - a fixture
 
 SCREENSHOT = os.environ.get("KALTIM_SCREENSHOT_DIR")
+
+
+def audit_entries(db, action: str) -> list[AuditEntry]:
+    with db.read() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
 def open_page(qtbot, ui) -> CertificatesPage:
@@ -63,8 +69,11 @@ def test_issue_preview_print_reprint_and_void(qtbot, ui_context, registry, tmp_p
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     printer.setResolution(150)
-    assert print_pdf(issued, printer) == 1
+    assert page.print_to(printer, issued) == 1
+    wait_tasks(qtbot, ui)
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == 1
+    (entry,) = audit_entries(ui.db, "document.print")
+    assert entry.entity_id == document.id and document.number in entry.after
 
     page.table.selectRow(0)
     assert document.number in page.table.item(0, 2).text()

@@ -30,6 +30,7 @@ from kaltim_desktop.i18n import N_, _, ngettext
 from kaltim_desktop.services.certificate_batch import BatchSelection, issue_batch, list_candidates
 from kaltim_desktop.services.certificates import (
     issue_document,
+    record_print,
     reprint_document,
     void_document,
 )
@@ -316,12 +317,22 @@ class CertificatesPage(Page):
         self.preview.show_pages(path, images)
         self.print_button.setEnabled(True)
 
+    def print_to(self, printer: QPrinter, path: Path) -> int:
+        """Print the file and put the print in the audit trail; return the pages printed."""
+        pages = print_pdf(path, printer)
+        if pages:
+            db, actor = self.ui.db, self.ui.actor
+            self.ui.runner.run(
+                lambda _p: record_print(db, actor, path), title=_("Printing"), parent=self
+            )
+        return pages
+
     def print_dialog(self) -> None:
         if self.preview.path is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         path = self.preview.path
-        dialog.accepted.connect(lambda: print_pdf(path, printer))
+        dialog.accepted.connect(lambda: self.print_to(printer, path))
         dialog.open()
         self.dialog = dialog
