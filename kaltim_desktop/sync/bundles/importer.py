@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyrage
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
@@ -33,12 +35,20 @@ from kaltim_desktop.models import (
 from kaltim_desktop.sync.bundles import reader
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.checks import LocalTrust, Verified, verify_part
-from kaltim_desktop.sync.bundles.errors import E_FORK, E_SCHEMA_TOO_NEW, BundleRejected, message
+from kaltim_desktop.sync.bundles.errors import (
+    E_DAMAGED,
+    E_FORK,
+    E_SCHEMA_TOO_NEW,
+    BundleRejected,
+    message,
+)
 from kaltim_desktop.sync.canonical import canonical_json
 from kaltim_desktop.sync.hlc import Hlc, receive
 from kaltim_desktop.sync.oplog import this_device, wall_clock_ms
 from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.trust.registry import ROLE_PROVINCE
+
+log = logging.getLogger(__name__)
 
 # The status bar reads it (kaltim_desktop.services.status.LAST_SYNC_SETTING).
 LAST_SYNC_SETTING = "sync.last_exchange_at"
@@ -117,12 +127,23 @@ def import_part(
                 _quarantine(db, data, sha, file_name, manifest, verified)
             return _result(file_name, sha, QUARANTINED, manifest, verified, E_SCHEMA_TOO_NEW)
         return _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous)
+    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
+        # Signed, but not shaped as this version writes bundles (a wrong type in the manifest
+        # or an op, a record id that already exists). Nothing was applied: the transaction was
+        # rolled back.
+        log.warning("bundle refused: malformed content", exc_info=True)
+        return _rejected(db, sha, file_name, data, BundleRejected(E_DAMAGED, type(exc).__name__),
+                         dry_run)  # fmt: skip
     except BundleRejected as exc:
-        if not dry_run:
-            _log_rejection(db, sha, file_name, len(data), exc)
-        return ImportResult(
-            file_name, sha, REJECTED, exc.code, exc.message, report={"detail": exc.detail}
-        )
+        return _rejected(db, sha, file_name, data, exc, dry_run)
+
+
+def _rejected(db, sha, file_name, data, exc: BundleRejected, dry_run: bool) -> ImportResult:
+    if not dry_run:
+        _log_rejection(db, sha, file_name, len(data), exc)
+    return ImportResult(
+        file_name, sha, REJECTED, exc.code, exc.message, report={"detail": exc.detail}
+    )
 
 
 def _already() -> str:

@@ -119,7 +119,12 @@ def check_members(part: Part) -> None:
             "sha256"
         ):
             raise BundleRejected(E_BAD_SIGNATURE, "member hash")
-        total += int(entry.get("usize", len(data)))
+        usize = entry.get("usize", len(data))
+        if not isinstance(usize, int) or not 0 <= usize <= layout.MAX_MEMBER_USIZE:
+            raise BundleRejected(E_SIZE_LIMIT, "declared member size")
+        if layout.OPS_NAME.fullmatch(name) and not isinstance(entry.get("count"), int):
+            raise BundleRejected(E_DAMAGED, "ops count")
+        total += usize
     if total > layout.MAX_TOTAL_USIZE:
         raise BundleRejected(E_SIZE_LIMIT, "declared content too large")
 

@@ -190,3 +190,22 @@ def test_an_interrupted_export_leaves_only_a_tmp_file(laptop, province, monkeypa
                              sorted(out.iterdir()))  # fmt: skip
     assert [r.status for r in results] == ["applied"]  # the .tmp file was not even read
     assert exported.parts[0].path.exists()
+
+
+def test_malformed_ops_from_an_enrolled_laptop_are_refused(province, laptop):
+    saved = save_household(laptop.db, laptop.actor, family())
+    assert import_data(province, export_one(laptop).read_bytes()).status == "applied"
+    ops = ops_of(laptop)
+    nxt = len(ops) + 1
+    base = {**ops[0], "seq": nxt, "op_id": "01940000-0000-7000-8000-0000000000c1"}
+    before = data_hash(province.db)
+    for bad in (
+        {**base, "seq": str(nxt)},  # wrong type
+        {**base, "extra": 1},  # a key the op hash does not cover
+        {**base, "entity": "officer"},  # not a replicated entity
+        {**base, "entity_id": saved.id},  # creates a record that already exists
+        {**base, "set": {**base["set"], "kk_as_of": "not a date"}},
+    ):
+        result = import_data(province, craft(laptop, province, [bad]))
+        assert (result.status, result.code) == ("rejected", "E_DAMAGED"), bad
+    assert data_hash(province.db) == before
