@@ -327,6 +327,10 @@ class ImportPage(QWizardPage):
         self.status.setText(_("{count} households imported.").format(count=result.households))
         self.wizard_.ui.events.data_changed.emit("household")
         self.completeChanged.emit()
+        # Written: there is nothing left to go back to or cancel, only Finish (after the
+        # wizard has updated its buttons for the completed page).
+        self.wizard_.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        self.wizard_.button(QWizard.WizardButton.CancelButton).setEnabled(False)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.start.setEnabled(True)

@@ -62,6 +62,9 @@ def test_import_a_messy_sheet_through_the_wizard(qtbot, ui_context, tmp_path):
     wait_tasks(qtbot, ui, timeout=30_000)
     assert done.isComplete()
     assert "5 households imported" in done.status.text()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     with ui.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Household)) == 5
     report = tmp_path / "report.xlsx"
