@@ -191,7 +191,7 @@ def run_province_revoke(args, ctx) -> int:
 
 
 def run_province_devices(args, ctx) -> int:
-    from kaltim_desktop.services.sync_trust import list_devices
+    from kaltim_desktop.services.sync_identity import list_devices
 
     with ctx.database() as db:
         rows = list_devices(db)

@@ -1,15 +1,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The trust and decryption keys this installation imports with: the province's keys and its
-own registry, or a laptop's key, its pinned province root and the newest registry it has."""
+"""The trust and decryption keys this installation imports with (the province's keys and its
+own registry, or a laptop's key, its pinned province root and the newest registry it has), and
+the list of laptops the registry names."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import select
 
 from kaltim_desktop.db import Database
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
+from kaltim_desktop.models import SyncPeer
 from kaltim_desktop.services.context import INSTALLATION_PROVINCE, installation_role
 from kaltim_desktop.services.sync_trust import get_trust, stored_registry
 from kaltim_desktop.sync.bundles.age_keys import read_identity_file, recipient_key_id
@@ -57,3 +62,34 @@ def local_identity(
         key_ids.add(recipient_key_id(str(extra.to_public())))
     trust = LocalTrust(trust_role, {device_keys.key_id(root): root}, registry, frozenset(key_ids))
     return Identity(trust, tuple(identities), trust_role)
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device_id: str
+    role: str
+    scope: tuple[str, ...]
+    serial: int
+    officer: str
+    revoked: bool
+    last_exchange: datetime | None
+
+
+def list_devices(db: Database) -> tuple[DeviceRow, ...]:
+    with db.read() as session:
+        registry = stored_registry(session)
+        if registry is None:
+            return ()
+        seen = dict(session.execute(select(SyncPeer.device_id, SyncPeer.updated_at)).all())
+    return tuple(
+        DeviceRow(
+            d.device_id,
+            d.role,
+            d.scope,
+            d.serial,
+            d.officer,
+            d.device_id in registry.revoked,
+            seen.get(d.device_id),
+        )
+        for d in sorted(registry.devices.values(), key=lambda d: d.serial)
+    )

@@ -13,14 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.errors import Issue, KaltimError, NotFound, ValidationError
 from kaltim_desktop.i18n import _
-from kaltim_desktop.models import SyncPeer, SyncTrust
+from kaltim_desktop.models import SyncTrust
 from kaltim_desktop.services.context import (
     INSTALLATION_PROVINCE,
     Actor,
@@ -367,34 +366,3 @@ def rotate_encryption_key(db: Database, data_dir: Path, actor: Actor) -> int:
             after={"key": key.key_id, "registry": registry.version},
         )  # fmt: skip
         return registry.version
-
-
-@dataclass(frozen=True)
-class DeviceRow:
-    device_id: str
-    role: str
-    scope: tuple[str, ...]
-    serial: int
-    officer: str
-    revoked: bool
-    last_exchange: datetime | None
-
-
-def list_devices(db: Database) -> tuple[DeviceRow, ...]:
-    with db.read() as session:
-        registry = stored_registry(session)
-        if registry is None:
-            return ()
-        seen = dict(session.execute(select(SyncPeer.device_id, SyncPeer.updated_at)).all())
-    return tuple(
-        DeviceRow(
-            d.device_id,
-            d.role,
-            d.scope,
-            d.serial,
-            d.officer,
-            d.device_id in registry.revoked,
-            seen.get(d.device_id),
-        )
-        for d in sorted(registry.devices.values(), key=lambda d: d.serial)
-    )

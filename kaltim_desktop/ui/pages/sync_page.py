@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desktop.i18n import _
-from kaltim_desktop.services import sync_exchange, sync_trust
+from kaltim_desktop.services import sync_exchange, sync_identity, sync_trust
 from kaltim_desktop.sync.bundles.errors import message
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.pages.base import Page
@@ -124,7 +124,7 @@ class SyncPage(Page):
 
         def load(_progress):
             return (sync_exchange.sync_status(db), sync_exchange.history(db),
-                    sync_trust.list_devices(db))  # fmt: skip
+                    sync_identity.list_devices(db))  # fmt: skip
 
         self.ui.runner.run(load, title=_("Reading the sync status"), on_done=self._show,
                            parent=self, progress_dialog=False)  # fmt: skip

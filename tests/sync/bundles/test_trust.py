@@ -16,10 +16,10 @@ from kaltim_desktop.errors import KaltimError, ValidationError
 from kaltim_desktop.models import Household, SyncHeldOp
 from kaltim_desktop.services import sync_trust
 from kaltim_desktop.services.households import save_household
+from kaltim_desktop.services.sync_identity import list_devices
 from kaltim_desktop.services.sync_trust import (
     approve_request,
     enroll,
-    list_devices,
     request_enrolment,
     revoke_device,
     rotate_encryption_key,
