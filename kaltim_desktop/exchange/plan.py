@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -26,11 +24,23 @@ from sqlalchemy import select
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.names import normalize_name
 from kaltim_desktop.domain.nik import parse_nik
+from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.errors import Issue, ValidationError
 from kaltim_desktop.exchange import values
 from kaltim_desktop.exchange.mapping import FIELD_LABELS, ColumnMapping
 from kaltim_desktop.exchange.rows import RowReader, SheetRow, reason
 from kaltim_desktop.exchange.sheets import Table
+from kaltim_desktop.exchange.verdicts import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    WARNING,
+    ImportOptions,
+    ImportPlan,
+    PlannedHousehold,
+    RowVerdict,
+    verdict_label,
+)
 from kaltim_desktop.exchange.villages import (
     VillageMatcher,
     VillageQuestion,
@@ -43,76 +53,22 @@ from kaltim_desktop.progress import NullProgress, Progress
 from kaltim_desktop.services.context import Actor, require_role
 from kaltim_desktop.services.household_rules import HouseholdInput, MemberInput, check_household
 
-ACCEPTED, WARNING, REJECTED, SKIPPED = "accepted", "warning", "rejected", "skipped"
+__all__ = [
+    "ACCEPTED",
+    "REJECTED",
+    "SKIPPED",
+    "WARNING",
+    "ImportOptions",
+    "ImportPlan",
+    "PlannedHousehold",
+    "RowVerdict",
+    "dry_run",
+    "existing_numbers",
+    "verdict_label",
+]
+
 _CHUNK = 500
 _ISSUE_FIELD = re.compile(r"^members\[(\d+)\]\.?(\w*)")
-
-
-def verdict_label(verdict: str) -> str:
-    labels = {
-        ACCEPTED: _("Accepted"),
-        WARNING: _("Accepted with warnings"),
-        REJECTED: _("Rejected"),
-        SKIPPED: _("Skipped"),
-    }
-    return labels[verdict]
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """Choices made before the dry run.
-
-    Attributes:
-        regency_code: match villages within this regency (else the regency column, else the
-            whole province).
-        village_choices: answers to village questions, :func:`~.villages.spelling_key` →
-            village code.
-        kk_as_of: date of the KK copies the list was made from.
-        dtsen_as_of: period of the DTSEN deciles in the list.
-    """
-
-    regency_code: str | None = None
-    village_choices: Mapping[str, str] = field(default_factory=dict)
-    kk_as_of: date | None = None
-    dtsen_as_of: date | None = None
-    today: date | None = None
-
-
-@dataclass(frozen=True)
-class RowVerdict:
-    row: int
-    verdict: str
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PlannedHousehold:
-    rows: tuple[int, ...]
-    data: HouseholdInput
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """The result of a dry run; :func:`~.importer.run_import` writes its ``households``."""
-
-    source_name: str
-    sheet: str | None
-    headers: tuple[str, ...]
-    mapping: ColumnMapping
-    options: ImportOptions
-    rows: tuple[RowVerdict, ...]
-    households: tuple[PlannedHousehold, ...]
-    questions: tuple[VillageQuestion, ...]
-    empty_rows: int
-    notes: tuple[str, ...]
-
-    @property
-    def counts(self) -> Counter:
-        return Counter(v.verdict for v in self.rows)
-
-    @property
-    def persons(self) -> int:
-        return sum(len(h.data.members) for h in self.households)
 
 
 @dataclass
@@ -147,6 +103,13 @@ def dry_run(
                   _("Choose the column that holds: {field}.").format(field=_(FIELD_LABELS[f])))
             for f in missing
         ])  # fmt: skip
+    regency = region_tree().get(options.regency_code) if options.regency_code else None
+    if options.regency_code and (regency is None or regency.level != "regency"):
+        raise ValidationError([
+            Issue("regency", "import.regency", "error", _("The regency was not found."))
+        ])  # fmt: skip
+    if regency is not None:
+        options = dataclasses.replace(options, regency_code=regency.code)
     today = options.today or date.today()
     reader = RowReader(mapping)
     verdicts: dict[int, RowVerdict] = {}

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from kaltim_desktop.errors import Cancelled, Conflict, PermissionDenied
+from kaltim_desktop.errors import Cancelled, Conflict, PermissionDenied, ValidationError
 from kaltim_desktop.exchange.import_report import write_import_report
 from kaltim_desktop.exchange.importer import run_import
 from kaltim_desktop.exchange.mapping import guess_mapping, remembered_mapping
@@ -207,6 +207,13 @@ def test_csv_with_semicolons_in_windows_encoding(tmp_path, db, operator):
     assert verdicts[5].verdict == "rejected"
     assert "No village of that name" in verdicts[5].reasons[0]
     assert plan.households[0].data.members[0].name == "MUH. SYARIF"
+
+
+def test_unknown_regency_is_refused(sheet, db, operator):
+    with pytest.raises(ValidationError):
+        dry_run(db, operator, sheet, guess_mapping(sheet.headers), ImportOptions(regency_code="99"))
+    plan = dry_run(db, operator, sheet, guess_mapping(sheet.headers), ImportOptions("6472"))
+    assert plan.options.regency_code == "64.72"
 
 
 def test_only_officers_may_import(sheet, db):
