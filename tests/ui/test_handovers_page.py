@@ -4,6 +4,8 @@ found by search, moved through every stage to the BAST, with the services' refus
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -170,3 +172,34 @@ def test_filters_and_column_widths_are_remembered(qtbot, ui_context):
     assert again.stage_filter.currentData() == "completed"
     assert again.region_filter.currentData() == "64.72"
     assert again.table.columnWidth(0) == 233
+
+
+def test_open_household_from_a_handover_in_the_main_window(qtbot, ui_context):
+    from kaltim_desktop.services.handovers import HandoverInput, create_handover
+    from kaltim_desktop.ui.main_window import MainWindow
+
+    ui = ui_context
+    household = save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    create_handover(
+        ui.db,
+        ui.actor,
+        HandoverInput(
+            household_id=household.id,
+            funder=None,
+            building_partner=None,
+            house_type="type45_wood",
+            cost_rupiah=115_000_000,
+            surveyed_on=date.today(),
+        ),
+    )
+    window = MainWindow(ui)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("handovers")
+    wait_tasks(qtbot, ui)
+    assert page.current is not None and page.current.household_id == household.id
+    page.household_button.click()
+    wait_tasks(qtbot, ui)
+    assert window.current_key == "households"
+    households = window.page("households")
+    assert households.stack.currentWidget() is households.history
