@@ -215,12 +215,16 @@ def test_rebuilding_a_parent_table_keeps_its_children(fixture_copy, tmp_path, mo
 
 
 def test_start_up_backup_is_a_complete_database(fixture_copy, tmp_path):
+    """The backup taken before an upgrade is the database as it was, named by its revision."""
     backups = tmp_path / "backups"
+    revision_before = current_revision(fixture_copy)
+    before = tables(fixture_copy)
     open_database(fixture_copy, backups).dispose()
     (made,) = backups.glob("kaltim-*.sqlite")
-    assert made.name.startswith("kaltim-") and made.name.endswith(f"-r{head_revision()}.sqlite")
+    assert made.name.startswith("kaltim-") and made.name.endswith(f"-r{revision_before}.sqlite")
     assert check_integrity(made) == []
-    assert tables(made) == tables(fixture_copy)
+    assert current_revision(made) == revision_before
+    assert tables(made) == before
 
 
 def test_backup_captures_rows_still_in_the_wal(fixture_copy, tmp_path):
