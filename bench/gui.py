@@ -130,7 +130,7 @@ def child_app(directory: Path, scroll_rows: int) -> None:
     startup.start()
     print("DIALOG", flush=True)  # the sign-in dialog is open and takes keys
     # The officer types the password (a few seconds); meanwhile the start-up preloads.
-    while startup.runner.active:
+    while not startup.preloaded:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     print("TYPED", flush=True)
     startup.dialog.username.setText(USERNAME)

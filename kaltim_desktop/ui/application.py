@@ -75,6 +75,7 @@ class Startup(QObject):
         self.ui: UiContext | None = None
         self._ended = False
         self.backup_task = None
+        self.preloaded = False
 
     def start(self) -> None:
         if self.demo and data_summary(self.db).households == 0:
@@ -131,10 +132,14 @@ class Startup(QObject):
         dialog.signed_in.connect(self._signed_in)
         self.dialog = dialog
         dialog.open()
-        # While the officer types the password, load what the window needs: the data and
-        # the core on a worker, the Qt screens' code on this thread once the dialog is up.
-        self.runner.run(lambda _p: _preload_core(), title="preload", progress_dialog=False)
-        QTimer.singleShot(0, _preload_screens)
+        # While the officer types the password, load what the window needs, on this thread
+        # once the dialog is up (a worker thread here upset PySide6 6.12 in the tests).
+        QTimer.singleShot(0, self._preload)
+
+    def _preload(self) -> None:
+        _preload_core()
+        _preload_screens()
+        self.preloaded = True
 
     def _signed_in(self, actor: Actor) -> None:
         from kaltim_desktop.ui.main_window import MainWindow
@@ -193,7 +198,7 @@ class Startup(QObject):
 
 def _preload_core() -> None:
     """The region tree, the date formats and the services of the first screen: work that would
-    otherwise come after the password (pure Python, no Qt: safe on a worker thread)."""
+    otherwise come after the password."""
     from datetime import date
 
     import kaltim_desktop.services.household_history

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -83,6 +85,9 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, startup, 
     s.start()
     dialog = s.dialog
     assert isinstance(dialog, LoginDialog) and dialog.isVisible()
+    # The window's code loads while the officer types.
+    qtbot.waitUntil(lambda: s.preloaded, timeout=10_000)
+    assert "kaltim_desktop.ui.pages.households" in sys.modules
     type_into(qtbot, dialog.username, "admin")
     type_into(qtbot, dialog.password, "salah-sandi")
     submit(qtbot, dialog)
