@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -61,6 +61,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("settings", N_("Settings"), f"{_PAGES_PACKAGE}.settings:SettingsPage"),
 )
 
+_EXPORTABLE = frozenset({"households", "handovers", "grants", "trainings"})
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
 _DEFAULT_SIZE = QSize(1280, 720)  # fits a 1366×768 laptop screen with its task bar
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self._install_shortcuts()
+        self._install_menus()
         ui.events.open_household.connect(self._open_household)
         ui.events.status_changed.connect(self.refresh_status)
         self._restore_geometry()
@@ -194,6 +196,60 @@ class MainWindow(QMainWindow):
         page = self.show_page("households")
         if self._current == "households":
             page.focus_search()
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _install_menus(self) -> None:
+        data = self.menuBar().addMenu(_("&Data"))
+        self.import_action = self._action(data, _("&Import a list (Excel/CSV)…"), "Ctrl+I")
+        self.import_action.triggered.connect(self.open_import)
+        self.export_action = self._action(data, _("&Export a list…"), "Ctrl+E")
+        self.export_action.triggered.connect(self.open_export)
+        self.report_action = self._action(data, _("Programme &report…"), "Ctrl+R")
+        self.report_action.triggered.connect(self.open_report)
+        data.addSeparator()
+        self._action(data, _("&Lock"), "Ctrl+L", shortcut_elsewhere=True).triggered.connect(
+            self.lock_requested
+        )
+        self._action(data, _("&Quit"), "Ctrl+Q", shortcut_elsewhere=True).triggered.connect(
+            self.close
+        )
+
+    def _action(self, menu, text: str, keys: str, *, shortcut_elsewhere: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut_elsewhere:
+            # The key is a window shortcut already; the menu only shows it.
+            action.setText(f"{text}\t{keys}")
+        else:
+            action.setShortcut(QKeySequence(keys))
+        menu.addAction(action)
+        return action
+
+    def open_import(self):
+        """The import wizard (non-modal: the officer may look things up meanwhile)."""
+        from kaltim_desktop.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ui, self)
+        wizard.show()
+        return wizard
+
+    def open_export(self):
+        """The export dialog, preset to the list and the filters of the current screen."""
+        from kaltim_desktop.ui.export_dialog import ExportDialog
+
+        page = self._pages.get(self._current or "")
+        kind = self._current if self._current in _EXPORTABLE else "households"
+        filters = page.export_filter() if hasattr(page, "export_filter") else None
+        dialog = ExportDialog(self.ui, self, kind=kind, filters=filters)
+        dialog.show()
+        return dialog
+
+    def open_report(self):
+        from kaltim_desktop.ui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.ui, self)
+        dialog.show()
+        return dialog
 
     # -- status and state --------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
 from kaltim_desktop.services.context import set_setting
 from kaltim_desktop.services.status import LAST_SYNC_SETTING
@@ -153,3 +153,27 @@ def test_geometry_is_remembered(qtbot, ui_context):
     assert isinstance(ui_context.settings.value("main_window/geometry"), QByteArray)
     again = make_window(qtbot, ui_context)
     assert (again.width(), again.height()) == (1100, 650)
+
+
+def test_the_data_menu_opens_import_export_and_report(qtbot, ui_context):
+    window = make_window(qtbot, ui_context)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&Data"]
+    wizard = window.open_import()
+    assert wizard.isVisible() and wizard.windowTitle() == "Import a list"
+    wizard.close()
+    window.show_page("households")
+    dialog = window.open_export()
+    assert dialog.kind.currentData() == "households"
+    dialog.close()
+    report = window.open_report()
+    assert report.windowTitle() == "Programme report"
+    report.close()
+
+
+def test_menu_keys_open_the_dialogs(qtbot, ui_context):
+    window = make_window(qtbot, ui_context)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialogs = [w for w in window.findChildren(QDialog) if w.isVisible()]
+    assert [d.windowTitle() for d in dialogs] == ["Export a list"]
+    dialogs[0].close()
