@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -38,9 +39,11 @@ COLUMNS: tuple[tuple[str, str | None, Callable[[HouseholdListRow], str]], ...] =
     (N_("Regency/city"), None, lambda r: short_regency(r.regency_name)),
     (N_("RT/RW"), None, lambda r: format_rt_rw(r.rt, r.rw)),
     (N_("Members"), None, lambda r: str(r.member_count)),
-    (N_("Registered"), "registered", lambda r: format_date_long(r.registered_on)),
+    (N_("Registered"), "registered", lambda r: _date_text(r.registered_on)),
 )
 MEMBERS_COLUMN = 7
+# Formatting a date with Babel costs a tenth of a millisecond, and registration dates repeat.
+_date_text = lru_cache(maxsize=4096)(format_date_long)
 
 
 def short_regency(name: str) -> str:
@@ -49,6 +52,9 @@ def short_regency(name: str) -> str:
 
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
+# Plain ints: data() runs for every visible cell and role at each repaint, and comparing with
+# enum members costs more than the rest of it.
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
 
 
 class HouseholdTableModel(QAbstractTableModel):
@@ -65,6 +71,9 @@ class HouseholdTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._fetch_page = fetch_page
         self._rows: list[HouseholdListRow] = []
+        # The texts of a row, made once when it is first painted: a repaint asks for every
+        # visible cell again, several roles each.
+        self._texts: list[tuple[str, ...] | None] = []
         self._next: ListCursor | None = None
         self.query = ListQuery()
         self.truncated = False
@@ -77,6 +86,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.query = query
         self._rows = list(first_page.rows)
+        self._texts = [None] * len(self._rows)
         self._next = first_page.next
         self.truncated = first_page.truncated
         self.endResetModel()
@@ -112,6 +122,7 @@ class HouseholdTableModel(QAbstractTableModel):
         try:
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
+            self._texts.extend([None] * len(page.rows))
             self._next = page.next
             self.endInsertRows()
         finally:
@@ -120,10 +131,13 @@ class HouseholdTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return COLUMNS[column][2](row)
+        number, column = index.row(), index.column()
+        if int(role) in _TEXT_ROLES:
+            texts = self._texts[number]
+            if texts is None:
+                texts = self._texts[number] = tuple(c[2](self._rows[number]) for c in COLUMNS)
+            return texts[column]
+        row = self._rows[number]
         if role == _ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column == MEMBERS_COLUMN:
