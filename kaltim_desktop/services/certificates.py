@@ -35,6 +35,7 @@ from kaltim_desktop.i18n import N_, _
 from kaltim_desktop.models import Document
 from kaltim_desktop.reports.documents import codec
 from kaltim_desktop.reports.documents import model as m
+from kaltim_desktop.reports.documents.pdfium import PDFIUM_LOCK
 from kaltim_desktop.reports.documents.render import render_pdf
 from kaltim_desktop.services.context import Actor, require_role
 from kaltim_desktop.services.document_data import Subject, build, prepare_subject
@@ -362,19 +363,20 @@ def codes_in_pdf(path: Path) -> list[str]:
     """The QR texts carried as invisible text on each page of a PDF (in page order)."""
     import pypdfium2
 
-    try:
-        pdf = pypdfium2.PdfDocument(str(path))
-    except (pypdfium2.PdfiumError, OSError) as exc:
-        raise KaltimError(_("The file is not a readable PDF.")) from exc
     found: list[str] = []
-    try:
-        for page in pdf:
-            textpage = page.get_textpage()
-            for code in QR_TEXT.findall(textpage.get_text_range()):
-                if code not in found:
-                    found.append(code)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pypdfium2.PdfDocument(str(path))
+        except (pypdfium2.PdfiumError, OSError) as exc:
+            raise KaltimError(_("The file is not a readable PDF.")) from exc
+        try:
+            for page in pdf:
+                textpage = page.get_textpage()
+                for code in QR_TEXT.findall(textpage.get_text_range()):
+                    if code not in found:
+                        found.append(code)
+        finally:
+            pdf.close()
     return found
 
 

@@ -3,7 +3,8 @@
 
 Rendering happens on a worker thread (:func:`render_pages` returns plain bytes); the widget
 turns them into pixmaps on the GUI thread. Printing renders each page again at the printer's
-resolution (at most 300 dpi) and paints it on the :class:`QPrinter`, one page per sheet.
+resolution (at most 300 dpi) and paints it on the :class:`QPrinter`, one page per sheet. Every
+PDFium use holds ``PDFIUM_LOCK`` (PDFium is not thread-safe).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kaltim_desktop.i18n import _
+from kaltim_desktop.reports.documents.pdfium import PDFIUM_LOCK
 
 PREVIEW_DPI = 60
 MAX_PRINT_DPI = 300
@@ -33,17 +35,17 @@ class PageImage:
 
 def render_pages(path: Path, dpi: int = PREVIEW_DPI, limit: int | None = None) -> list[PageImage]:
     """Render the pages of a PDF to RGB bytes (safe to call on a worker thread)."""
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        count = len(pdf) if limit is None else min(len(pdf), limit)
-        images = []
-        for index in range(count):
-            bitmap = pdf[index].render(scale=dpi / 72)
-            image = bitmap.to_pil().convert("RGB")
-            images.append(PageImage(image.width, image.height, image.tobytes()))
-        return images
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            count = len(pdf) if limit is None else min(len(pdf), limit)
+            images = []
+            for index in range(count):
+                image = pdf[index].render(scale=dpi / 72).to_pil().convert("RGB")
+                images.append(PageImage(image.width, image.height, image.tobytes()))
+            return images
+        finally:
+            pdf.close()
 
 
 def to_qimage(page: PageImage) -> QImage:
@@ -54,24 +56,25 @@ def to_qimage(page: PageImage) -> QImage:
 def print_pdf(path: Path, printer: QPrinter) -> int:
     """Paint every page of the PDF on ``printer``; return the number of pages printed."""
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
-    pdf = pypdfium2.PdfDocument(str(path))
     painter = QPainter()
-    try:
-        if not painter.begin(printer):
-            return 0
-        for index in range(len(pdf)):
-            if index:
-                printer.newPage()
-            image = pdf[index].render(scale=dpi / 72).to_pil().convert("RGB")
-            page = to_qimage(PageImage(image.width, image.height, image.tobytes()))
-            area = painter.viewport()
-            size = page.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(area.x(), area.y(), page.scaled(size))
-        return len(pdf)
-    finally:
-        if painter.isActive():
-            painter.end()
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            if not painter.begin(printer):
+                return 0
+            for index in range(len(pdf)):
+                if index:
+                    printer.newPage()
+                image = pdf[index].render(scale=dpi / 72).to_pil().convert("RGB")
+                page = to_qimage(PageImage(image.width, image.height, image.tobytes()))
+                area = painter.viewport()
+                size = page.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(area.x(), area.y(), page.scaled(size))
+            return len(pdf)
+        finally:
+            if painter.isActive():
+                painter.end()
+            pdf.close()
 
 
 class PdfPreview(QScrollArea):
