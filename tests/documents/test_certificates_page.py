@@ -99,6 +99,8 @@ def test_issue_preview_print_reprint_and_void(qtbot, ui_context, registry, tmp_p
         page.verify_panel.result.text() == "REVOKED"
         and "Salah cetak" in page.verify_panel.details.text()
     )
+    if SCREENSHOT:
+        page.grab().save(os.path.join(SCREENSHOT, "certificates-verify.png"))
     tampered = document.qr_text[:20] + ("B" if document.qr_text[20] != "B" else "C")
     page.verify_panel.code_edit.setPlainText(tampered + document.qr_text[21:])
     page.verify_panel.verify_pasted()

@@ -6,6 +6,7 @@ this laptop."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,9 +22,9 @@ from kaltim_desktop.services.certificates import REVOKED, VALID, verify_input
 from kaltim_desktop.ui.context import UiContext
 
 STATUS_STYLE = {
-    "valid": "color: #0b6b2e; font-weight: bold;",
-    "invalid": "color: #b00020; font-weight: bold;",
-    "revoked": "color: #a15c00; font-weight: bold;",
+    "valid": "color: #0b6b2e; font-weight: bold; font-size: 16pt;",
+    "invalid": "color: #b00020; font-weight: bold; font-size: 16pt;",
+    "revoked": "color: #a15c00; font-weight: bold; font-size: 16pt;",
 }
 
 
@@ -35,22 +36,25 @@ class VerifyPanel(QWidget):
         self.code_edit = QPlainTextEdit()
         self.code_edit.setPlaceholderText(_("Paste the text of the QR code here (KTM1.…)"))
         self.code_edit.setAccessibleName(_("QR code text"))
+        self.code_edit.setMaximumHeight(140)
         self.verify_button = QPushButton(_("&Verify"))
         self.open_button = QPushButton(_("&Open PDF…"))
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Check a document offline: paste its code or open it.")))
-        layout.addWidget(self.code_edit, 1)
+        layout.addWidget(self.code_edit)
         layout.addLayout(buttons)
         layout.addWidget(self.result)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
         self.verify_button.clicked.connect(self.verify_pasted)
         self.open_button.clicked.connect(self.open_pdf)
 
