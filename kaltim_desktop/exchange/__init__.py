@@ -3,7 +3,7 @@
 
 Qt-free. The import runs in steps the wizard and the ``import`` command share:
 
-1. :mod:`.sheets` reads an xlsx (openpyxl, read-only) or csv file (encoding and delimiter
+1. :mod:`.sheets` reads a workbook (python-calamine) or csv file (encoding and delimiter
    sniffed) and finds the header row, also under merged title rows.
 2. :mod:`.mapping` guesses which column holds which field from Indonesian and English headers;
    the mapping chosen is remembered in the ``setting`` table for the next file.
@@ -19,8 +19,17 @@ Qt-free. The import runs in steps the wizard and the ``import`` command share:
 
 :mod:`.export` writes households, handovers, grants and trainings to xlsx or csv.
 
-openpyxl is too slow for lists of tens of thousands of rows in either direction, so
-:mod:`.xlsx_reader` reads cell values straight from the sheet XML (falling back to openpyxl for
-anything unusual) and :mod:`.xlsx_writer` writes export sheets directly; both are checked
-against openpyxl (and LibreOffice) in the tests. ``bench/excel.py`` measures the import.
+Libraries, not hand-written file formats. Officers' lists run to tens of thousands of rows,
+and openpyxl (a cell object per value) needs seconds per 10,000 rows either way, so:
+
+* reading uses **python-calamine**, the Rust calamine reader pandas uses: values only, several
+  times faster than openpyxl's read-only mode, and it also reads .xls, .xlsb and .ods.
+  :mod:`.sheets` turns its values into what :mod:`.values` judges (``None`` for empty cells,
+  ``int`` for whole numbers, so a NIK stored as a number is still found damaged or warned);
+* writing uses **XlsxWriter** in ``constant_memory`` mode (:mod:`.xlsx_table` for the export
+  lists; the import report too): typed cells, NIK and KK as text, real date and number formats,
+  a frozen header with filters, and native charts for the programme report.
+
+openpyxl stays a test tool (the tests build messy sheets with it and reopen every file written)
+and the baseline of ``bench/excel.py``, which measures the import and the export.
 """

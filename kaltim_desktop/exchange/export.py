@@ -6,7 +6,7 @@ Two formats, for two readers:
 * **xlsx, for people**: translated headers, labels instead of codes, real dates and numbers
   (rupiah with thousands separators), a bold frozen header row with filters, and NIK and KK
   numbers stored as **text cells** with the text format, so Excel never turns them into
-  ``6.47201E+15``. Written row by row by :mod:`.xlsx_writer`.
+  ``6.47201E+15``. Written row by row with XlsxWriter (:mod:`.xlsx_table`).
 * **csv, for machines**: UTF-8 **without** a byte-order mark, comma-separated, RFC 4180
   quoting, stable English column keys, codes instead of labels (stage ``handed_over``, village
   code ``64.72.06.1001``), ISO 8601 dates and plain integers. A BOM would help Excel guess the
@@ -31,7 +31,7 @@ from kaltim_desktop.domain.nik import mask_nik
 from kaltim_desktop.domain.regions import normalize_code, region_tree
 from kaltim_desktop.errors import Issue, ValidationError
 from kaltim_desktop.exchange.export_queries import QUERIES, Column
-from kaltim_desktop.exchange.xlsx_writer import XlsxTableWriter
+from kaltim_desktop.exchange.xlsx_table import XlsxTableWriter
 from kaltim_desktop.i18n import _
 from kaltim_desktop.progress import NullProgress, Progress
 from kaltim_desktop.services.context import Actor, require_role

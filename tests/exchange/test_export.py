@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from datetime import date
+import tempfile
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -133,7 +134,7 @@ def test_libreoffice_reads_the_export(demo_db, admin, tmp_path):
 
 
 def test_table_writer_keeps_awkward_values(tmp_path):
-    from kaltim_desktop.exchange.xlsx_writer import XlsxTableWriter
+    from kaltim_desktop.exchange.xlsx_table import XlsxTableWriter
 
     path = tmp_path / "odd.xlsx"
     writer = XlsxTableWriter(
@@ -143,6 +144,7 @@ def test_table_writer_keeps_awkward_values(tmp_path):
     writer.append(["0064720101010001", "  Nur\x07 <Aini> & co ", date(2024, 8, 23), 115_000_000,
                    True])  # fmt: skip
     writer.append([None, "", None, None, False])
+    writer.append(["<r>1 & 2</r>", "=HYPERLINK(1)", datetime(2024, 8, 23, 15, 30), 1.5, None])
     writer.close()
     sheet = load_workbook(path).worksheets[0]
     assert sheet.title == 'Ma\'ruf & "Sons"'
@@ -153,4 +155,32 @@ def test_table_writer_keeps_awkward_values(tmp_path):
     assert first[3] == 115_000_000 and sheet["D2"].number_format == "#,##0"
     assert first[4] is True
     assert [c.value for c in sheet[3]][4] is False
-    assert sheet.max_row == 3 and sheet.auto_filter.ref == "A1:E3"
+    # Text that looks like rich-text XML or a formula stays that text; a datetime keeps its day.
+    assert [c.value for c in sheet[4]][:2] == ["<r>1 & 2</r>", "=HYPERLINK(1)"]
+    assert sheet["B4"].data_type == "s" and sheet["C4"].value == datetime(2024, 8, 23)
+    assert sheet.max_row == 4 and sheet.auto_filter.ref == "A1:E4"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+
+
+def test_sheet_titles_excel_accepts():
+    from kaltim_desktop.exchange.xlsx_table import sheet_title
+
+    assert sheet_title("Hibah [2025]: Kutai/Kartanegara?") == "Hibah -2025-- Kutai-Kartanegara"
+    assert sheet_title("'Rumah'") == "Rumah"
+    assert len(sheet_title("x" * 40)) == 31 and sheet_title("''") == "Sheet1"
+
+
+def test_aborted_table_leaves_no_temporary_rows(tmp_path, monkeypatch):
+    """XlsxWriter keeps rows in a temporary file: it holds personal data and must not remain."""
+    from kaltim_desktop.exchange.xlsx_table import XlsxTableWriter
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    for finish in ("abort", "close"):
+        writer = XlsxTableWriter(tmp_path / f"{finish}.xlsx", "T", ["NIK"], ["text"], [19])
+        for _row in range(3):
+            writer.append(["6472061505800001"])
+        assert list(tmp.iterdir()), "rows are kept in a temporary file while writing"
+        getattr(writer, finish)()
+        assert list(tmp.iterdir()) == []
