@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 200
-TEXT_LIMIT = 300
+TEXT_LIMIT = 200
 """A search text lists at most this many households; more means the text is too vague."""
 STATUSES = ("active", "deleted", "all")
 PROGRAMMES = ("any", "house", "grant", "training", "none")
@@ -287,7 +287,7 @@ def _text_page(db: Database, query: ListQuery) -> HouseholdPage:
     found = found[:TEXT_LIMIT]
     if not found:
         return HouseholdPage((), None)
-    ids = [household_id for household_id, _nik in found]
+    ids = [f[0] for f in found]
     with db.read() as session:
         kept = {
             h.id: h
@@ -295,8 +295,9 @@ def _text_page(db: Database, query: ListQuery) -> HouseholdPage:
                 select(*_COLUMNS).where(Household.id.in_(ids), *_filters(query))
             )
         }
-        counts = _member_counts(session, list(kept))
-    rows = [_row(kept[i], counts.get(i, 0), nik) for i, nik in found if i in kept]
+        counted = {i: count for i, _nik, count in found if count is not None}
+        counts = counted | _member_counts(session, [i for i in kept if i not in counted])
+    rows = [_row(kept[i], counts.get(i, 0), nik) for i, nik, _count in found if i in kept]
     key = {
         "head_name": lambda r: (r.head_name is not None, r.head_name or "", r.id),
         "kk_number": lambda r: (r.kk_number is not None, r.kk_number or "", r.id),

@@ -91,12 +91,13 @@ def _scan(session: Session, condition, region: str | None, include_deleted: bool
     ).all()
 
 
-Found = list[tuple[str, str | None]]
-"""Households found, in head-name order, each with the masked NIK it matched (or None)."""
+Found = list[tuple[str, str | None, int | None]]
+"""Households found, in head-name order: id, the masked NIK it matched (or None), and its
+member count when the search already counted them (else None)."""
 
 
 def _found(summaries: list[HouseholdSummary]) -> Found:
-    return [(h.id, h.matched_nik_masked) for h in summaries]
+    return [(h.id, h.matched_nik_masked, h.member_count) for h in summaries]
 
 
 def _digits_broad(db, digits, region, include_deleted, limit) -> Found | None:
@@ -125,7 +126,7 @@ def _digits_broad(db, digits, region, include_deleted, limit) -> Found | None:
                 .group_by(Membership.household_id)
             ).all()
         )
-    return [(i, mask_nik(niks[i]) if niks.get(i) else None) for i in ids]
+    return [(i, mask_nik(niks[i]) if niks.get(i) else None, None) for i in ids]
 
 
 def _words_broad(db, words, region, include_deleted, limit) -> Found | None:
@@ -143,7 +144,7 @@ def _words_broad(db, words, region, include_deleted, limit) -> Found | None:
             *checks,
             exists().where(Person.id == Membership.person_id, Person.deleted == false()),
         )
-        return [(r.id, None) for r in _scan(session, member, region, include_deleted, limit)]
+        return [(r.id, None, None) for r in _scan(session, member, region, include_deleted, limit)]
 
 
 def _keep_matching(db: Database, found: Found, words: list[str]) -> Found:
@@ -155,13 +156,13 @@ def _keep_matching(db: Database, found: Found, words: list[str]) -> Found:
             select(Membership.household_id, Person.name)
             .join(Person, Person.id == Membership.person_id)
             .where(
-                Membership.household_id.in_([household_id for household_id, _nik in found]),
+                Membership.household_id.in_([f[0] for f in found]),
                 Membership.current(),
                 Person.deleted == false(),
             )
         ).all()
     kept = {household_id for household_id, name in names if matches_words(name, words)}
-    return [(i, nik) for i, nik in found if i in kept]
+    return [f for f in found if f[0] in kept]
 
 
 def find_for_list(

@@ -142,8 +142,8 @@ def test_broad_and_narrow_plans_find_the_same_households(demo_db, monkeypatch, b
         found = text_search.find_for_list(
             demo_db, typed, region=None, include_deleted=False, limit=40
         )
-        assert [i for i, _nik in found] == [h.id for h in expected], typed
-        assert [nik for _i, nik in found] == [h.matched_nik_masked for h in expected], typed
+        assert [f[0] for f in found] == [h.id for h in expected], typed
+        assert [f[1] for f in found] == [h.matched_nik_masked for h in expected], typed
 
 
 def test_short_words_are_checked_on_the_candidates(demo_db):
@@ -160,6 +160,6 @@ def test_short_words_are_checked_on_the_candidates(demo_db):
         typed = f"{first} {second[:1]}"  # "Masnah R": the last word is still being typed
         expected = [h.id for h in search_households(demo_db, typed, limit=TEXT_LIMIT)]
         found = find_for_list(demo_db, typed, region=None, include_deleted=False, limit=TEXT_LIMIT)
-        assert [i for i, _nik in found] == expected, typed
+        assert [f[0] for f in found] == expected, typed
         checked += 1
     assert checked >= 10
