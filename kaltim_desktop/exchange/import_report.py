@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+import xlsxwriter
 
 from kaltim_desktop.exchange.plan import (
     ACCEPTED,
@@ -20,22 +19,29 @@ from kaltim_desktop.exchange.plan import (
     ImportPlan,
     verdict_label,
 )
+from kaltim_desktop.exchange.xlsx_table import sheet_title, write_cell
 from kaltim_desktop.i18n import _
 
 _FILLS = {
-    ACCEPTED: "E2F0D9",
-    WARNING: "FFF2CC",
-    REJECTED: "F8CBAD",
-    SKIPPED: "EDEDED",
+    ACCEPTED: "#E2F0D9",
+    WARNING: "#FFF2CC",
+    REJECTED: "#F8CBAD",
+    SKIPPED: "#EDEDED",
 }
-_BOLD = Font(bold=True)
 
 
 def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = None) -> Path:
     """Save the report of ``plan`` to ``path``; ``imported`` = households written, if any."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")
+    # in_memory: the report is small, and no temporary file with the officer's data is left.
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    fills = {
+        verdict: workbook.add_format({"bg_color": colour, "pattern": 1})
+        for verdict, colour in _FILLS.items()
+    }
+    wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+
+    summary = workbook.add_worksheet(sheet_title(_("Summary")))
     counts = plan.counts
     lines = [
         (_("File"), plan.source_name),
@@ -47,43 +53,46 @@ def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = 
         (_("Empty rows"), plan.empty_rows),
         (_("Households ready to import"), len(plan.households)),
         (_("Members ready to import"), plan.persons),
+        (
+            _("Households imported"),
+            imported if imported is not None else _("none (dry run)"),
+        ),
     ]
-    if imported is not None:
-        lines.append((_("Households imported"), imported))
-    else:
-        lines.append((_("Households imported"), _("none (dry run)")))
-    for label, value in lines:
-        summary.append([label, value])
-        summary.cell(summary.max_row, 1).font = _BOLD
-    for note in plan.notes:
-        summary.append([_("Note"), note])
-    summary.column_dimensions["A"].width = 32
-    summary.column_dimensions["B"].width = 48
+    for row, (label, value) in enumerate(lines):
+        write_cell(summary, row, 0, label, bold)
+        write_cell(summary, row, 1, value)
+    for row, note in enumerate(plan.notes, start=len(lines)):
+        write_cell(summary, row, 0, _("Note"))
+        write_cell(summary, row, 1, note)
+    summary.set_column(0, 0, 32)
+    summary.set_column(1, 1, 48)
 
-    rows = workbook.create_sheet(_("Rows"))
-    rows.append([_("Row"), _("Verdict"), _("Reasons")])
-    for verdict in plan.rows:
-        rows.append([verdict.row, verdict_label(verdict.verdict), "\n".join(verdict.reasons)])
-        fill = PatternFill("solid", fgColor=_FILLS[verdict.verdict])
-        rows.cell(rows.max_row, 2).fill = fill
-    _header(rows, (8, 24, 110))
+    rows = workbook.add_worksheet(sheet_title(_("Rows")))
+    _header(rows, bold, [_("Row"), _("Verdict"), _("Reasons")], (8, 24, 110), len(plan.rows))
+    rows.set_column(2, 2, 110, wrapped)
+    for row, verdict in enumerate(plan.rows, start=1):
+        rows.write_number(row, 0, verdict.row)
+        write_cell(rows, row, 1, verdict_label(verdict.verdict), fills[verdict.verdict])
+        write_cell(rows, row, 2, "\n".join(verdict.reasons), wrapped)
 
-    villages = workbook.create_sheet(_("Villages to confirm"))
-    villages.append([_("Village as written"), _("District as written"), _("Rows"), _("Candidates")])
-    for question in plan.questions:
+    villages = workbook.add_worksheet(sheet_title(_("Villages to confirm")))
+    headers = [_("Village as written"), _("District as written"), _("Rows"), _("Candidates")]
+    _header(villages, bold, headers, (28, 24, 8, 90), len(plan.questions))
+    for row, question in enumerate(plan.questions, start=1):
         candidates = "; ".join(
             f"{c.name} ({c.district_name}) {c.code}" for c in question.candidates
         ) or _("no similar village in the regency")
-        villages.append([question.spelling, question.district or "", question.rows, candidates])
-    _header(villages, (28, 24, 8, 90))
-    workbook.save(path)
+        for column, value in enumerate(
+            (question.spelling, question.district or "", question.rows, candidates)
+        ):
+            write_cell(villages, row, column, value)
+    workbook.close()
     return path
 
 
-def _header(sheet, widths: tuple[int, ...]) -> None:
-    for cell in sheet[1]:
-        cell.font = _BOLD
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+def _header(sheet, bold, labels: list[str], widths: tuple[int, ...], rows: int) -> None:
+    for column, (label, width) in enumerate(zip(labels, widths, strict=True)):
+        sheet.write_string(0, column, label, bold)
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, rows, len(labels) - 1)

@@ -77,32 +77,15 @@ class XlsxTableWriter:
             self._sheet.set_column(column, column, width)
         self._sheet.freeze_panes(1, 0)
         for column, label in enumerate(headers):
-            self._sheet.write_string(0, column, _clean(label), header)
+            write_cell(self._sheet, 0, column, label, header)
         self._row = 0
 
     def append(self, values) -> None:
         """Write the next row; ``None`` and ``""`` leave the cell empty."""
         self._row += 1
-        row, sheet = self._row, self._sheet
+        row, sheet, date_format = self._row, self._sheet, self._date
         for column, (cell_format, value) in enumerate(zip(self._formats, values, strict=True)):
-            if value is None or value == "":
-                continue
-            kind = value.__class__
-            if kind is str:
-                _write_text(sheet, row, column, _clean(value), cell_format)
-            elif kind is bool:
-                sheet.write_boolean(row, column, value, cell_format)
-            elif kind is date or kind is datetime:
-                sheet.write_datetime(
-                    row, column, value if kind is date else value.date(), self._date
-                )
-            elif kind is int or kind is float:
-                sheet.write_number(row, column, value, cell_format)
-            else:  # Decimal and the like: a number if it is one, else its text
-                try:
-                    sheet.write_number(row, column, float(value), cell_format)
-                except (TypeError, ValueError):
-                    _write_text(sheet, row, column, _clean(str(value)), cell_format)
+            write_cell(sheet, row, column, value, cell_format, date_format)
 
     @property
     def rows(self) -> int:
@@ -127,8 +110,31 @@ class XlsxTableWriter:
             self._tmp.cleanup()
 
 
-def _clean(value: str) -> str:
-    return _ILLEGAL.sub("", value)
+def write_cell(sheet, row: int, column: int, value, cell_format=None, date_format=None) -> None:
+    """Write ``value`` with the XlsxWriter call for its type; ``None`` and ``""`` write nothing.
+
+    Dates are written as days (a datetime loses its time) in ``date_format`` (default:
+    ``cell_format``); anything else that is not a number is written as its text.
+    """
+    if value is None or value == "":
+        return
+    kind = value.__class__
+    if kind is str:
+        _write_text(sheet, row, column, _ILLEGAL.sub("", value), cell_format)
+    elif kind is int or kind is float:
+        sheet.write_number(row, column, value, cell_format)
+    elif kind is bool:
+        sheet.write_boolean(row, column, value, cell_format)
+    elif kind is date or kind is datetime:
+        day = value if kind is date else value.date()
+        sheet.write_datetime(row, column, day, date_format or cell_format)
+    else:  # Decimal and the like: a number if it is one, else its text
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _write_text(sheet, row, column, _ILLEGAL.sub("", str(value)), cell_format)
+        else:
+            sheet.write_number(row, column, number, cell_format)
 
 
 def _write_text(sheet, row: int, column: int, value: str, cell_format) -> None:

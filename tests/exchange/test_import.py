@@ -179,6 +179,14 @@ def test_import_report_lists_every_row_without_personal_data(sheet, db, operator
     assert rows[0] == ("Row", "Verdict", "Reasons")
     assert [r[0] for r in rows[1:]] == [v.row for v in plan.rows]
     assert {r[1] for r in rows[1:]} == {"Accepted", "Accepted with warnings", "Rejected", "Skipped"}
+    sheet = workbook.worksheets[1]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:C{len(rows)}"
+    rejected = next(i for i, r in enumerate(rows) if r[1] == "Rejected") + 1
+    assert sheet.cell(rejected, 2).fill.fgColor.rgb.endswith("F8CBAD")
+    summary = dict(workbook.worksheets[0].iter_rows(values_only=True))
+    assert (
+        summary["Rows rejected"] == plan.counts["rejected"] and type(summary["Empty rows"]) is int
+    )
     text = repr([list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets])
     assert "RUSLAN" not in text and "6472" not in text.replace("64.72", "")
 
