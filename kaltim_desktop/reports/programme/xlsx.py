@@ -3,114 +3,134 @@
 
 One sheet with the key figures and footnotes, one sheet per table (bold frozen header, filters,
 a total row, rupiah as numbers with thousands separators) with a bar chart, and the monthly
-series with its chart, so a supervisor can rework the figures.
+series with its chart, so a supervisor can rework the figures. Written with XlsxWriter, whose
+native charts Excel and LibreOffice draw from the cells themselves.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
+from kaltim_desktop.exchange.xlsx_table import sheet_title, write_cell
 from kaltim_desktop.i18n import _
 from kaltim_desktop.reports.programme.content import ReportContent, Table
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FORMATS = {"int": "#,##0", "rupiah": "#,##0"}
-_SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
+_CM = 96 / 2.54  # XlsxWriter sizes charts in pixels at 96 dpi
+_TABLE_CHART = {"width": round(22 * _CM), "height": round(10 * _CM)}
+_MONTH_CHART = {"width": round(20 * _CM), "height": round(9 * _CM)}
+
+
+class _Styles:
+    """The workbook's cell formats: XlsxWriter formats belong to one workbook."""
+
+    def __init__(self, workbook) -> None:
+        self.bold = workbook.add_format({"bold": True})
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.header = workbook.add_format({"bold": True, "bg_color": "#DCE6F1", "pattern": 1})
+        self.numbers = {
+            kind: workbook.add_format({"num_format": code}) for kind, code in _FORMATS.items()
+        }
+        self.totals = {
+            kind: workbook.add_format(
+                {"bold": True, "bg_color": "#F2F2F2", "pattern": 1, "num_format": code}
+            )
+            for kind, code in (*_FORMATS.items(), ("text", "General"))
+        }
 
 
 def write_xlsx(content: ReportContent, path: Path) -> Path:
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")
-    summary.append([content.title])
-    summary["A1"].font = _TITLE
-    summary.append([content.subtitle])
-    summary.append([_("Area"), content.area_label])
-    summary.append([_("Period"), content.period_label])
-    summary.append([])
-    for figure in content.figures:
-        summary.append([figure.label, figure.value, figure.detail])
-        summary.cell(summary.max_row, 1).font = _BOLD
-    summary.append([])
-    summary.append([_("Notes")])
-    summary.cell(summary.max_row, 1).font = _BOLD
-    for number, note in enumerate(content.notes, start=1):
-        summary.append([f"{number}. {note}"])
-    summary.append([content.generated_label])
-    summary.column_dimensions["A"].width = 30
-    summary.column_dimensions["B"].width = 24
-    summary.column_dimensions["C"].width = 50
-
+    # in_memory: a report is small, and no temporary file with its figures is left behind.
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    styles = _Styles(workbook)
+    _write_summary(workbook.add_worksheet(sheet_title(_("Summary"))), content, styles)
     for index, table in enumerate(content.tables):
-        sheet = workbook.create_sheet(table.title[:_SHEET_NAME_LIMIT])
-        _write_table(sheet, table)
+        sheet = workbook.add_worksheet(sheet_title(table.title))
+        _write_table(sheet, table, styles)
         if index < 4 and table.rows:
-            _chart(sheet, table)
-    months = workbook.create_sheet(_("Per month"))
-    months.append([_("Month"), _("Houses handed over"), _("Grants disbursed"),
-                   _("Trainings completed")])  # fmt: skip
-    for row in zip(content.month_labels, content.houses_per_month, content.grants_per_month,
-                   content.completions_per_month, strict=True):  # fmt: skip
-        months.append(list(row))
-    _style_header(months, 4)
-    chart = BarChart()
-    chart.title = _("Per month")
-    chart.add_data(Reference(months, min_col=2, max_col=4, min_row=1, max_row=months.max_row),
-                   titles_from_data=True)  # fmt: skip
-    chart.set_categories(Reference(months, min_col=1, min_row=2, max_row=months.max_row))
-    chart.width, chart.height = 20, 9
-    months.add_chart(chart, "F2")
-    workbook.save(path)
+            _chart(workbook, sheet, table)
+    months = workbook.add_worksheet(sheet_title(_("Per month")))
+    headers = (_("Month"), _("Houses handed over"), _("Grants disbursed"),
+               _("Trainings completed"))  # fmt: skip
+    _write_header(months, headers, styles)
+    series = zip(content.month_labels, content.houses_per_month, content.grants_per_month,
+                 content.completions_per_month, strict=True)  # fmt: skip
+    last = 0
+    for last, values in enumerate(series, start=1):
+        for column, value in enumerate(values):
+            write_cell(months, last, column, value)
+    chart = workbook.add_chart({"type": "column"})
+    chart.set_title({"name": _("Per month")})
+    for column in range(1, len(headers)):
+        chart.add_series(_series(months.name, column, last))
+    chart.set_size(_MONTH_CHART)
+    months.insert_chart(1, 5, chart)
+    workbook.close()
     return path
 
 
-def _write_table(sheet, table: Table) -> None:
-    sheet.append(list(table.headers))
-    for row in table.rows:
-        sheet.append(list(row))
+def _write_summary(summary, content: ReportContent, styles: _Styles) -> None:
+    lines: list[tuple[tuple, object]] = [
+        ((content.title,), styles.title),
+        ((content.subtitle,), None),
+        ((_("Area"), content.area_label), None),
+        ((_("Period"), content.period_label), None),
+        ((), None),
+    ]
+    lines += [((f.label, f.value, f.detail), styles.bold) for f in content.figures]
+    lines += [((), None), ((_("Notes"),), styles.bold)]
+    lines += [((f"{number}. {note}",), None) for number, note in enumerate(content.notes, 1)]
+    lines.append(((content.generated_label,), None))
+    for row, (values, first_format) in enumerate(lines):
+        for column, value in enumerate(values):
+            write_cell(summary, row, column, value, first_format if column == 0 else None)
+    for column, width in enumerate((30, 24, 50)):
+        summary.set_column(column, column, width)
+
+
+def _write_header(sheet, headers, styles: _Styles) -> None:
+    for column, label in enumerate(headers):
+        sheet.write_string(0, column, label, styles.header)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 32)
+    sheet.set_column(1, max(1, len(headers) - 1), 16)
+
+
+def _write_table(sheet, table: Table, styles: _Styles) -> None:
+    """Header, one row per area, the total row; filters over the areas only."""
+    _write_header(sheet, table.headers, styles)
+    for row, values in enumerate(table.rows, start=1):
+        for column, (kind, value) in enumerate(zip(table.kinds, values, strict=True)):
+            write_cell(sheet, row, column, value, styles.numbers.get(kind))
     if table.total is not None:
-        sheet.append(list(table.total))
-        for cell in sheet[sheet.max_row]:
-            cell.font = _BOLD
-            cell.fill = _TOTAL_FILL
-    for column, kind in enumerate(table.kinds, start=1):
-        number_format = _FORMATS.get(kind)
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-                cell.number_format = number_format
-    _style_header(sheet, len(table.headers))
-    sheet.column_dimensions["A"].width = 32
-    last = len(table.rows) + 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{last}"
+        row = len(table.rows) + 1
+        for column, (kind, value) in enumerate(zip(table.kinds, table.total, strict=True)):
+            total_format = styles.totals.get(kind, styles.totals["text"])
+            if value is None or value == "":
+                sheet.write_blank(row, column, None, total_format)
+            else:
+                write_cell(sheet, row, column, value, total_format)
+    sheet.autofilter(0, 0, len(table.rows), len(table.headers) - 1)
 
 
-def _style_header(sheet, width: int) -> None:
-    for cell in sheet[1]:
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-    sheet.freeze_panes = "A2"
-    for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 16
+def _series(sheet_name: str, column: int, last: int) -> dict:
+    return {
+        "name": [sheet_name, 0, column],
+        "categories": [sheet_name, 1, 0, last, 0],
+        "values": [sheet_name, 1, column, last, column],
+    }
 
 
-def _chart(sheet, table: Table) -> None:
+def _chart(workbook, sheet, table: Table) -> None:
     """Bars of the first count columns per area (the total row is left out)."""
-    chart = BarChart()
-    chart.title = table.title
-    last = len(table.rows) + 1
-    counts = [i for i, kind in enumerate(table.kinds, start=1) if kind == "int"][:4]
+    counts = [i for i, kind in enumerate(table.kinds) if kind == "int"][:4]
     if not counts:
         return
-    chart.add_data(Reference(sheet, min_col=counts[0], max_col=counts[-1], min_row=1,
-                             max_row=last), titles_from_data=True)  # fmt: skip
-    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
-    chart.width, chart.height = 22, 10
-    sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}2")
+    chart = workbook.add_chart({"type": "column"})
+    chart.set_title({"name": table.title})
+    for column in range(counts[0], counts[-1] + 1):
+        chart.add_series(_series(sheet.name, column, len(table.rows)))
+    chart.set_size(_TABLE_CHART)
+    sheet.insert_chart(1, len(table.headers) + 1, chart)
