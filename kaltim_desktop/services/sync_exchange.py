@@ -23,7 +23,7 @@ from kaltim_desktop.services.context import (
     require_role,
 )
 from kaltim_desktop.services.sync_identity import local_identity
-from kaltim_desktop.services.sync_trust import get_trust, stored_registry
+from kaltim_desktop.services.sync_trust import get_trust, refresh_trust_file, stored_registry
 from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.bundles import layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id
@@ -192,6 +192,8 @@ def import_bundles(
         except OSError as exc:
             raise NotFound(_("The file {name} cannot be read.").format(name=path.name)) from exc
         results.append(import_part(db, data, path.name, ctx, dry_run=dry_run))
+        if not dry_run and results[-1].status == "applied":
+            refresh_trust_file(db, data_dir)
         if not dry_run:
             # Later files are checked against the registry an earlier one may have brought.
             identity = local_identity(db, data_dir, identity_files)

@@ -38,6 +38,7 @@ from kaltim_desktop.trust.province_keys import (
     load_province_keys,
     new_encryption_key,
 )
+from kaltim_desktop.trust.province_trust import document_signature, write_trust_file
 from kaltim_desktop.trust.registry import (
     ROLE_DISTRICT,
     ROLE_PROVINCE,
@@ -110,9 +111,10 @@ def province_init(db: Database, data_dir: Path, actor: Actor, escrow_out: Path) 
     with db.transaction() as session:
         set_setting(session, ROLE_KEY, INSTALLATION_PROVINCE)
         device = this_device(session)
+        sign_pk = enrolment.public_b64(device_key.public_key)
         entry = DeviceEntry(
-            device.device_id, ROLE_PROVINCE, 1, enrolment.public_b64(device_key.public_key),
-            primary.recipient, PROVINCE_SCOPE, actor.username,
+            device.device_id, ROLE_PROVINCE, 1, sign_pk, primary.recipient, PROVINCE_SCOPE,
+            actor.username, document_signature(keys.root, device.device_id, sign_pk),
         )  # fmt: skip
         kid, root_b64 = root_entry(keys.root.public_key())
         registry = sign_registry(
@@ -132,6 +134,7 @@ def province_init(db: Database, data_dir: Path, actor: Actor, escrow_out: Path) 
         put_trust(session, "root_key", root_b64)
         put_trust(session, "registry", registry.text)
         put_trust(session, "device_cert", enrolment.issue_certificate(entry, keys.root))
+        write_trust_file(data_dir, registry.text, root_b64)
         audit.append(
             session, action="sync.province_init", actor=actor.officer_id,
             device=device.origin, entity="device", entity_id=device.device_id,
@@ -205,6 +208,7 @@ def _publish(session: Session, data_dir: Path, registry: Registry, **changes) ->
     )  # fmt: skip
     signed = sign_registry(changed, keys.root)
     put_trust(session, "registry", signed.text)
+    write_trust_file(data_dir, signed.text, get_trust(session, "root_key") or "")
     return signed
 
 
@@ -250,6 +254,7 @@ def approve_request(
         entry = DeviceEntry(
             request.device_id, ROLE_DISTRICT, serial, request.sign_pk, request.enc_pk,
             tuple(scope), request.officer,
+            document_signature(keys.root, request.device_id, request.sign_pk),
         )  # fmt: skip
         registry = _publish(
             session, data_dir, registry, devices={**registry.devices, entry.device_id: entry}
@@ -310,6 +315,7 @@ def enroll(db: Database, data_dir: Path, actor: Actor, response_file: Path) -> E
         put_trust(session, "root_key", root_b64)
         put_trust(session, "registry", registry.text)
         put_trust(session, "device_cert", response.certificate)
+        write_trust_file(data_dir, registry.text, root_b64)
         audit.append(
             session, action="sync.enroll", actor=actor.officer_id, entity="device",
             entity_id=device_id, after={"serial": entry.serial, "scope": list(entry.scope)},
@@ -366,3 +372,12 @@ def rotate_encryption_key(db: Database, data_dir: Path, actor: Actor) -> int:
             after={"key": key.key_id, "registry": registry.version},
         )  # fmt: skip
         return registry.version
+
+
+def refresh_trust_file(db: Database, data_dir: Path) -> None:
+    """Rewrite the document trust file from the stored registry (after an import brought a
+    newer one)."""
+    with db.read() as session:
+        registry, root = get_trust(session, "registry"), get_trust(session, "root_key")
+    if registry is not None and root is not None:
+        write_trust_file(data_dir, registry, root)

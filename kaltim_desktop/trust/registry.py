@@ -40,6 +40,9 @@ class DeviceEntry:
     enc_pk: str  # age recipient
     scope: tuple[str, ...]
     officer: str = ""
+    # The root's signature of this device's document certificate (kaltim_desktop.trust.chain),
+    # so any installation holding the registry can verify the documents the device prints.
+    doc_sig: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class DeviceEntry:
             "enc_pk": self.enc_pk,
             "scope": list(self.scope),
             "officer": self.officer,
+            "doc_sig": self.doc_sig,
         }
 
     @classmethod
@@ -62,6 +66,7 @@ class DeviceEntry:
             enc_pk=str(data["enc_pk"]),
             scope=tuple(str(s) for s in data["scope"]),
             officer=str(data.get("officer", "")),
+            doc_sig=str(data.get("doc_sig", "")),
         )
 
     @property

@@ -33,4 +33,10 @@ def device_key(data_dir: Path) -> DeviceKey:
 
 def trust_store(data_dir: Path) -> TrustStore:
     """The roots and device certificates this installation trusts (stand-in: its own key)."""
+    # Issue #5: once enrolled, the province root and the laptops of its registry.
+    from kaltim_desktop.trust.province_trust import province_trust_store
+
+    enrolled = province_trust_store(data_dir)
+    if enrolled is not None:
+        return enrolled
     return local_trust_store(device_key(data_dir))
