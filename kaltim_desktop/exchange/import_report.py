@@ -28,6 +28,8 @@ _FILLS = {
     REJECTED: "#F8CBAD",
     SKIPPED: "#EDEDED",
 }
+_REASON_LINE = 100  # characters of a reason on one line of the 110-wide column
+_LINE_HEIGHT = 15  # points
 
 
 def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = None) -> Path:
@@ -36,10 +38,11 @@ def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = 
     workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
     bold = workbook.add_format({"bold": True})
     fills = {
-        verdict: workbook.add_format({"bg_color": colour, "pattern": 1})
+        verdict: workbook.add_format({"bg_color": colour, "pattern": 1, "valign": "top"})
         for verdict, colour in _FILLS.items()
     }
     wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
 
     summary = workbook.add_worksheet(sheet_title(_("Summary")))
     counts = plan.counts
@@ -71,9 +74,13 @@ def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = 
     _header(rows, bold, [_("Row"), _("Verdict"), _("Reasons")], (8, 24, 110), len(plan.rows))
     rows.set_column(2, 2, 110, wrapped)
     for row, verdict in enumerate(plan.rows, start=1):
-        rows.write_number(row, 0, verdict.row)
+        rows.write_number(row, 0, verdict.row, top)
         write_cell(rows, row, 1, verdict_label(verdict.verdict), fills[verdict.verdict])
         write_cell(rows, row, 2, "\n".join(verdict.reasons), wrapped)
+        lines = sum(1 + len(reason) // _REASON_LINE for reason in verdict.reasons)
+        if lines > 1:
+            # Neither XlsxWriter nor LibreOffice sizes a row to its wrapped text.
+            rows.set_row(row, _LINE_HEIGHT * lines)
 
     villages = workbook.add_worksheet(sheet_title(_("Villages to confirm")))
     headers = [_("Village as written"), _("District as written"), _("Rows"), _("Candidates")]
@@ -86,6 +93,9 @@ def write_import_report(plan: ImportPlan, path: Path, *, imported: int | None = 
             (question.spelling, question.district or "", question.rows, candidates)
         ):
             write_cell(villages, row, column, value)
+    for sheet in workbook.worksheets():
+        sheet.set_landscape()  # printed, every column fits the width of the page
+        sheet.fit_to_pages(1, 0)
     workbook.close()
     return path
 

@@ -29,7 +29,9 @@ class _Styles:
     def __init__(self, workbook) -> None:
         self.bold = workbook.add_format({"bold": True})
         self.title = workbook.add_format({"bold": True, "font_size": 14})
-        self.header = workbook.add_format({"bold": True, "bg_color": "#DCE6F1", "pattern": 1})
+        self.header = workbook.add_format(
+            {"bold": True, "bg_color": "#DCE6F1", "pattern": 1, "text_wrap": True, "valign": "top"}
+        )
         self.numbers = {
             kind: workbook.add_format({"num_format": code}) for kind, code in _FORMATS.items()
         }
@@ -67,6 +69,11 @@ def write_xlsx(content: ReportContent, path: Path) -> Path:
         chart.add_series(_series(months.name, column, last))
     chart.set_size(_MONTH_CHART)
     months.insert_chart(1, 5, chart)
+    for sheet in workbook.worksheets():
+        # Printed (or converted to PDF), each sheet fits the width of a landscape page.
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
     workbook.close()
     return path
 
