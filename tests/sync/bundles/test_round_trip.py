@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from kaltim_desktop.models import Household, Person
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles, sync_status
+from kaltim_desktop.sync.oplog import this_device
 from tests.conftest import family
-from tests.sync.bundles.conftest import data_hash
+from tests.sync.bundles.conftest import data_hash, enrol_laptop, make_site, replica_hash
+from tests.sync.bundles.helpers import ops_of
 
 
 def test_laptop_to_province_and_back(province, laptop):
@@ -41,3 +43,31 @@ def test_laptop_to_province_and_back(province, laptop):
     assert got[0].status == "applied", got[0]
     after = sync_status(laptop.db)
     assert after.unsent_ops == 0 and after.acknowledged_seq == before.unsent_ops
+
+
+def test_the_province_relays_a_regency_to_its_laptops_only(province, laptop, template_db, tmp_path):
+    colleague = make_site(template_db, tmp_path, "colleague")  # same regency, 64.72
+    enrol_laptop(province, colleague, "64.72")
+    elsewhere = make_site(template_db, tmp_path, "elsewhere")  # Paser, 64.01
+    enrol_laptop(province, elsewhere, "64.01")
+    save_household(laptop.db, laptop.actor, family())
+    path = export_bundles(laptop.db, laptop.data_dir, laptop.actor, tmp_path / "a")[0].parts[0]
+    assert import_bundles(province.db, province.data_dir, province.actor, [path.path])[0].status \
+        == "applied"  # fmt: skip
+    sets = {s.peer: s for s in export_bundles(province.db, province.data_dir, province.actor,
+                                              tmp_path / "out")}  # fmt: skip
+    assert len(sets) == 3
+    by_id = {}
+    for site in (laptop, colleague, elsewhere):
+        with site.db.read() as s:
+            by_id[site.name] = this_device(s).device_id
+    assert sets[by_id["laptop"]].ops == 0  # its own changes are not sent back
+    assert sets[by_id["elsewhere"]].ops == 0  # nothing of Samarinda leaves for Paser
+    relayed = sets[by_id["colleague"]]
+    assert relayed.ops == len(ops_of(laptop)) > 0
+    result = import_bundles(colleague.db, colleague.data_dir, colleague.actor,
+                            [relayed.parts[0].path])[0]  # fmt: skip
+    assert result.status == "applied" and result.report["applied"] == relayed.ops
+    assert replica_hash(colleague.db) == replica_hash(laptop.db)
+    colleague.db.dispose()
+    elsewhere.db.dispose()
