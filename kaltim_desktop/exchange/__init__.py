@@ -20,10 +20,11 @@ Qt-free. The import runs in steps the wizard and the ``import`` command share:
 :mod:`.export` writes households, handovers, grants and trainings to xlsx or csv.
 
 Libraries, not hand-written file formats. Officers' lists run to tens of thousands of rows,
-and openpyxl (a cell object per value) needs seconds per 10,000 rows either way, so:
+and openpyxl, building a cell object per value, needs about two seconds per 10,000 rows to read
+them; so:
 
-* reading uses **python-calamine**, the Rust calamine reader pandas uses: values only, several
-  times faster than openpyxl's read-only mode, and it also reads .xls, .xlsb and .ods.
+* reading uses **python-calamine**, the Rust calamine reader pandas uses: values only, more
+  than ten times faster than openpyxl's read-only mode, and it also reads .xls, .xlsb and .ods.
   :mod:`.sheets` turns its values into what :mod:`.values` judges (``None`` for empty cells,
   ``int`` for whole numbers, so a NIK stored as a number is still found damaged or warned);
 * writing uses **XlsxWriter** in ``constant_memory`` mode (:mod:`.xlsx_table` for the export

@@ -3,8 +3,9 @@
 typed cells.
 
 XlsxWriter's ``constant_memory`` mode writes each row out as soon as the next one begins, so a
-100,000-household register takes the memory of one row, and it is several times faster than
-openpyxl's write-only mode. Every cell is written with the call for its type (never the
+100,000-household register takes the memory of one row; it writes typed, formatted cells about
+2× faster than openpyxl's write-only mode (and 1.5× faster than openpyxl writing bare values);
+``bench/excel.py`` measures the export. Every cell is written with the call for its type (never the
 guessing ``write``, which would turn a name starting with "=" into a formula or a NIK into a
 number), with a handful of cell formats: text (``@``, so Excel keeps NIKs as typed), date
 (``DD/MM/YYYY``), whole number, rupiah (``#,##0``).

@@ -209,3 +209,21 @@ def test_reader_agrees_on_a_workbook_saved_by_libreoffice(tmp_path):
     _assert_rows_agree(path, name)
     table = read_table(path)
     assert table.header_row == 3 and table.headers[1] == "NIK"
+
+
+@pytest.mark.slow
+def test_an_opendocument_sheet_is_read_like_the_xlsx(tmp_path):
+    """LibreOffice's own format (.ods): same header, same rows and numbers as the xlsx."""
+    source = messy_workbook(tmp_path / "bnba.xlsx")
+    subprocess.run(
+        [
+            "soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+            "--convert-to", "ods", "--outdir", str(tmp_path / "out"), str(source),
+        ],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    ods, xlsx = read_table(tmp_path / "out" / "bnba.ods"), read_table(source)
+    assert ods.header_row == 3 and ods.headers == xlsx.headers
+    assert [number for number, _cells in ods.rows] == [number for number, _cells in xlsx.rows]
+    for (_n, ours), (_m, theirs) in zip(ods.rows, xlsx.rows, strict=True):
+        assert all(_same(a, b) or a == b for a, b in zip(ours, theirs, strict=True)), ours
