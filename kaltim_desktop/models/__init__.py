@@ -11,6 +11,7 @@ from kaltim_desktop.models.local import (
     Setting,
     SyncOp,
 )
+from kaltim_desktop.models.photos import Photo
 from kaltim_desktop.models.programmes import Enrolment, Grant, Handover, Training
 from kaltim_desktop.models.registry import (
     HouseAssessment,
@@ -40,6 +41,7 @@ REPLICATED = {
         Training,
         Enrolment,
         Document,
+        Photo,
     )
 }
 
@@ -59,6 +61,7 @@ __all__ = [
     "Officer",
     "Person",
     "PersonNameToken",
+    "Photo",
     "RecordClock",
     "Replicated",
     "Setting",

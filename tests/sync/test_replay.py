@@ -7,6 +7,7 @@ import dataclasses
 import shutil
 from datetime import date
 
+from PIL import Image
 from sqlalchemy import select
 
 from kaltim_desktop.db import Database, make_engine, sqlite_url
@@ -25,6 +26,7 @@ from kaltim_desktop.services.households import (
     record_assessment,
     save_household,
 )
+from kaltim_desktop.services.photos import add_photo, remove_photo, set_caption
 from kaltim_desktop.services.trainings import (
     TrainingInput,
     complete_enrolment,
@@ -84,10 +86,22 @@ def build_history(db, operator) -> None:
         date(2025, 2, 3),
     )
     run_programmes(db, operator, second.id, second.members[0].person_id)
+    add_remove_photos(db, operator, second.id)
     with db.transaction() as s:
         changes = ChangeSet(s, actor=operator.officer_id, action="household.delete")
         changes.delete("household", first.id)
         changes.commit()
+
+
+def add_remove_photos(db, operator, household_id: str) -> None:
+    """Two photos of the house (one captioned later, one removed)."""
+    folder = db.path.parent / "photos"
+    source = db.path.parent / "rumah.png"
+    Image.new("RGB", (120, 90), (200, 180, 40)).save(source, "PNG")
+    kept = add_photo(db, operator, household_id, source, "Tampak depan", folder=folder)
+    set_caption(db, operator, kept.id, "Tampak depan, sebelum renovasi")
+    removed = add_photo(db, operator, household_id, source, None, folder=folder)
+    remove_photo(db, operator, removed.id)
 
 
 def run_programmes(db, operator, household_id: str, adult: str) -> None:
