@@ -71,3 +71,22 @@ def test_the_province_relays_a_regency_to_its_laptops_only(province, laptop, tem
     assert replica_hash(colleague.db) == replica_hash(laptop.db)
     colleague.db.dispose()
     elsewhere.db.dispose()
+
+
+def test_photo_records_travel_with_their_household(province, laptop, tmp_path):
+    from PIL import Image
+
+    from kaltim_desktop.models import Photo
+    from kaltim_desktop.services.photos import add_photo, photos_dir
+
+    saved = save_household(laptop.db, laptop.actor, family())
+    source = tmp_path / "rumah.png"
+    Image.new("RGB", (640, 480), (120, 90, 60)).save(source, "PNG")
+    photo = add_photo(laptop.db, laptop.actor, saved.id, source, "Tampak depan",
+                      folder=photos_dir(laptop.data_dir))  # fmt: skip
+    path = export_bundles(laptop.db, laptop.data_dir, laptop.actor, tmp_path / "usb")[0].parts[0]
+    result = import_bundles(province.db, province.data_dir, province.actor, [path.path])[0]
+    assert result.status == "applied" and result.report["per_entity"]["photo.create"] == 1
+    with province.db.read() as s:
+        assert s.get(Photo, photo.id).sha256 == photo.sha256
+    assert replica_hash(province.db) == replica_hash(laptop.db)
