@@ -39,6 +39,7 @@ from kaltim_desktop.services.household_views import HouseholdDetail
 from kaltim_desktop.ui.assessment_panel import AssessmentPanel
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.household_fields import DateField, IssueLabel, int_or_none
+from kaltim_desktop.ui.household_photos import HouseholdPhotos
 from kaltim_desktop.ui.household_prompts import ask_discard
 from kaltim_desktop.ui.household_saving import SaveFlow, member_input
 from kaltim_desktop.ui.members_editor import MembersEditor
@@ -102,6 +103,7 @@ class HouseholdForm(SaveFlow, QWidget):
         self.dtsen_as_of = DateField()
         self.members = MembersEditor(lambda: self.kk_number.text().strip() or None)
         self.house = AssessmentPanel()
+        self.photos = HouseholdPhotos(ui)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(60)
@@ -146,6 +148,8 @@ class HouseholdForm(SaveFlow, QWidget):
         members.addWidget(self.members)
         house = QVBoxLayout()
         house.addWidget(self.house)
+        photos = QVBoxLayout()
+        photos.addWidget(self.photos)
         notes = QVBoxLayout()
         notes.addWidget(self.notes)
         content = QWidget()
@@ -153,6 +157,7 @@ class HouseholdForm(SaveFlow, QWidget):
         body.addLayout(top)
         body.addWidget(_group(_("Members"), members))
         body.addWidget(_group(_("House condition"), house))
+        body.addWidget(_group(_("Photos of the house"), photos))
         body.addWidget(_group(_("Notes"), notes))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -179,7 +184,8 @@ class HouseholdForm(SaveFlow, QWidget):
             self.hamlet, self.street, self.kk_number, self.kk_as_of, self.phone, self.gps_lat,
             self.gps_lon, self.dtsen_decile, self.dtsen_as_of, self.members.table,
             self.members.add_button, self.members.edit_button, self.members.remove_button,
-            *self.house.focus_chain(), self.notes, self.back_button, self.save_button,
+            *self.house.focus_chain(), *self.photos.focus_chain(), self.notes, self.back_button,
+            self.save_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -243,6 +249,7 @@ class HouseholdForm(SaveFlow, QWidget):
         self.members.set_members(members)
         self.house.set_assessment(d.assessment if d else None)
         self.notes.setPlainText(d.notes or "" if d else "")
+        self.photos.set_household(self.household_id, saved=d is not None)
         self.issues.show_issues([])
         self.dirty = False
         self.region.setFocus()
@@ -313,7 +320,7 @@ class HouseholdForm(SaveFlow, QWidget):
         return not self.dirty or ask_discard(self)
 
     def leave(self) -> None:
-        if self.members.dialog is not None or self.prompt is not None:
+        if self.members.dialog is not None or self.prompt is not None or self.photos.prompt:
             return
         if self.confirm_leave():
             self.dirty = False

@@ -141,6 +141,7 @@ class SaveFlow:
         self.dirty = False
         self.house.modified = False
         self.members.set_members([member_input(m) for m in detail.members])
+        self.photos.set_household(detail.id, saved=True)  # photos can be added from now on
         self.issues.show_issues([])
         self.issues.setText(_("Saved."))
         self.issues.show()
