@@ -132,7 +132,10 @@ def process_image(source: Path) -> ProcessedPhoto:
                 raise _too_large()
             taken_at = _taken_at(image)
             # JPEG only: decode at a reduced scale straight away (much less memory and time).
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            # The target keeps the aspect ratio: draft() never goes below it on either side.
+            scale = MAX_SIDE / max(width, height)
+            if scale < 1:
+                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
             pixels = _rgb(upright)
