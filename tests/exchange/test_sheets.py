@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from datetime import date, datetime
@@ -95,6 +96,21 @@ def test_rows_keep_their_sheet_numbers_after_empty_rows(tmp_path):
     table = read_table(tmp_path / "late.xlsx")
     assert table.header_row == 4 and table.headers[2:] == ("NIK", "Nama")
     assert table.rows == ((5, (None, None, "6472061505800001", "AHMAD")),)
+
+
+def test_a_wrong_dimension_written_by_the_creating_program_is_ignored(tmp_path):
+    """Some tools write ``<dimension ref="A1:A1"/>`` whatever the sheet holds."""
+    source = messy_workbook(tmp_path / "bnba.xlsx")
+    damaged = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(damaged, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
+                assert b'ref="A1:A1"' in data
+            copy.writestr(item, data)
+    assert read_table(damaged).rows == read_table(source).rows
+    assert len(read_table(damaged).rows) == 15
 
 
 def test_a_workbook_under_a_wrong_extension_is_read(tmp_path):
