@@ -14,10 +14,24 @@ returned as one page.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
@@ -208,18 +222,30 @@ def _member_counts(session: Session, ids: list[str]) -> dict[str, int]:
     }
 
 
-def _row(h, count: int, nik_masked: str | None = None) -> HouseholdListRow:
+@lru_cache(maxsize=4096)
+def _place_names(village_code: str) -> tuple[str, str, str]:
+    """Village, district and regency names of a village. A page repeats few villages, and
+    walking the region tree for each of its 200 rows costs a millisecond or two."""
     tree = region_tree()
-    names = [r.name for r in tree.ancestors(h.village_code)]  # province, regency, district
-    village = tree.get(h.village_code)
+    names = [r.name for r in tree.ancestors(village_code)]  # province, regency, district
+    village = tree.get(village_code)
+    return (
+        village.name if village else "",
+        names[2] if len(names) > 2 else "",
+        names[1] if len(names) > 1 else "",
+    )
+
+
+def _row(h, count: int, nik_masked: str | None = None) -> HouseholdListRow:
+    village_name, district_name, regency_name = _place_names(h.village_code)
     return HouseholdListRow(
         id=h.id,
         head_name=h.head_name,
         kk_number=h.kk_number,
         village_code=h.village_code,
-        village_name=village.name if village else "",
-        district_name=names[2] if len(names) > 2 else "",
-        regency_name=names[1] if len(names) > 1 else "",
+        village_name=village_name,
+        district_name=district_name,
+        regency_name=regency_name,
         rt=h.rt,
         rw=h.rw,
         member_count=count,
@@ -239,6 +265,19 @@ _COLUMNS = (
     Household.created_at,
     Household.deleted,
 )
+
+
+_MEMBER_COUNT = (
+    select(func.count())
+    .select_from(Membership)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.household_id == Household.id, Membership.current(), Person.deleted == false())
+    .correlate(Household)
+    .scalar_subquery()
+    .label("members")
+)
+"""The household's current, non-deleted members (as :func:`_member_counts` counts them)."""
+_JSON_IDS = select(text("value FROM json_each(:ids)"))
 
 
 def list_households(
@@ -289,15 +328,19 @@ def _text_page(db: Database, query: ListQuery) -> HouseholdPage:
         return HouseholdPage((), None)
     ids = [f[0] for f in found]
     with db.read() as session:
+        # One statement, the ids as one JSON parameter: an IN list of 200 bound values costs
+        # SQLAlchemy more to build than SQLite takes to answer, and a second query to count
+        # the members would cost as much again.
         kept = {
             h.id: h
             for h in session.execute(
-                select(*_COLUMNS).where(Household.id.in_(ids), *_filters(query))
+                select(*_COLUMNS, _MEMBER_COUNT).where(
+                    Household.id.in_(_JSON_IDS), *_filters(query)
+                ),
+                {"ids": json.dumps(ids)},
             )
         }
-        counted = {i: count for i, _nik, count in found if count is not None}
-        counts = counted | _member_counts(session, [i for i in kept if i not in counted])
-    rows = [_row(kept[i], counts.get(i, 0), nik) for i, nik, _count in found if i in kept]
+    rows = [_row(kept[i], kept[i].members, nik) for i, nik, _count in found if i in kept]
     key = {
         "head_name": lambda r: (r.head_name is not None, r.head_name or "", r.id),
         "kk_number": lambda r: (r.kk_number is not None, r.kk_number or "", r.id),

@@ -28,8 +28,7 @@ from kaltim_desktop.models import Household, Membership, Person, PersonNameToken
 from kaltim_desktop.services.search import (
     MIN_NUMBER_DIGITS,
     MIN_WORD_LETTERS,
-    HouseholdSummary,
-    search_households,
+    search_household_matches,
 )
 from kaltim_desktop.services.search_sources import in_region, matches_words, starts_with
 
@@ -96,8 +95,13 @@ Found = list[tuple[str, str | None, int | None]]
 member count when the search already counted them (else None)."""
 
 
-def _found(summaries: list[HouseholdSummary]) -> Found:
-    return [(h.id, h.matched_nik_masked, h.member_count) for h in summaries]
+def _search(db: Database, typed: str, region, include_deleted: bool, limit: int) -> Found:
+    """:func:`~kaltim_desktop.services.search.search_households`' households, without the
+    details it would read for them (the list reads its own, and counts the members)."""
+    found = search_household_matches(
+        db, typed, region=region, limit=limit, include_deleted=include_deleted
+    )
+    return [(household_id, nik, None) for household_id, nik in found]
 
 
 def _digits_broad(db, digits, region, include_deleted, limit) -> Found | None:
@@ -176,11 +180,7 @@ def find_for_list(
             broad = _digits_broad(db, digits, region, include_deleted, limit)
             if broad is not None:
                 return broad
-        return _found(
-            search_households(
-                db, typed, region=region, limit=limit, include_deleted=include_deleted
-            )
-        )
+        return _search(db, typed, region, include_deleted, limit)
     words = sorted(set(name_tokens(typed)))
     searched = [w for w in words if len(w) > SHORT_WORD]
     if words and not searched:
@@ -193,10 +193,6 @@ def find_for_list(
             return _keep_matching(db, broad, words) if searched != words else broad
     if searched and searched != words:
         # Search with the longer words, check the short ones on what they found.
-        found = search_households(
-            db, " ".join(searched), region=region, limit=limit, include_deleted=include_deleted
-        )
-        return _keep_matching(db, _found(found), words)
-    return _found(
-        search_households(db, typed, region=region, limit=limit, include_deleted=include_deleted)
-    )
+        found = _search(db, " ".join(searched), region, include_deleted, limit)
+        return _keep_matching(db, found, words)
+    return _search(db, typed, region, include_deleted, limit)

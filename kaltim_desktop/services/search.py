@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import (
     Row,
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 from kaltim_desktop.db import Database
 from kaltim_desktop.domain.names import name_tokens, normalize_name
 from kaltim_desktop.domain.nik import mask_nik, strip_separators
-from kaltim_desktop.domain.regions import Region, normalize_code, region_tree
+from kaltim_desktop.domain.regions import Region, RegionTree, normalize_code, region_tree
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Household, Membership, Person, PersonNameToken
@@ -46,6 +47,7 @@ __all__ = [
     "MIN_WORD_LETTERS",
     "HouseholdSummary",
     "find_possible_duplicates",
+    "search_household_matches",
     "search_households",
 ]
 
@@ -89,14 +91,19 @@ def _resolve_region(code: str) -> Region:
 def _regions_named(typed: str) -> list[Region]:
     """Regions whose name is exactly ``typed`` (case and spacing ignored); a regency also
     matches without its "Kabupaten"/"Kota" prefix."""
-    tree = region_tree()
-    found = tree.find(typed)
-    key = " ".join(typed.split()).casefold()
+    return list(_regions_named_in(region_tree(), " ".join(typed.split()).casefold()))
+
+
+@lru_cache(maxsize=1024)
+def _regions_named_in(tree: RegionTree, key: str) -> tuple[Region, ...]:
+    # Finding a name compares it with every region's (a millisecond); search-as-you-type asks
+    # for the same few texts again and again.
+    found = tree.find(key)
     for regency in tree.regencies():
         name = regency.name.casefold()
         if any(name == p + key for p in _REGENCY_PREFIXES) and regency not in found:
             found.append(regency)
-    return found
+    return tuple(found)
 
 
 def _run(results: list[Iterable[Row]], limit: int) -> list[tuple[str, str | None]]:
@@ -196,6 +203,31 @@ def search_households(
     Raises:
         KaltimError: ``region`` is not a known region code.
     """
+    with db.read() as session:
+        return _summaries(session, _matches(session, query, region, limit, include_deleted))
+
+
+def search_household_matches(
+    db: Database,
+    query: str = "",
+    *,
+    region: str | None = None,
+    limit: int = 50,
+    include_deleted: bool = False,
+) -> list[tuple[str, str | None]]:
+    """The households :func:`search_households` finds, as ``(id, masked matched NIK or None)``
+    in the same order, without reading their details (for callers that read their own)."""
+    with db.read() as session:
+        return [
+            (household_id, mask_nik(nik) if nik else None)
+            for household_id, nik in _matches(session, query, region, limit, include_deleted)
+        ]
+
+
+def _matches(
+    session: Session, query: str, region: str | None, limit: int, include_deleted: bool
+) -> list[tuple[str, str | None]]:
+    """The first ``limit`` households matching ``query``, with the matched (raw) NIK."""
     area = _resolve_region(region) if region else None
     q = SearchQuery(area, limit, include_deleted)
     typed = (query or "").strip()
@@ -219,11 +251,10 @@ def search_households(
             sources.append(q.households(or_(*(in_region(r) for r in named))))
     if not sources and not tokens:
         return []
-    with db.read() as session:
-        results = [session.execute(source).all() for source in sources]
-        if tokens:
-            results.append(name_rows(session, q, sorted(set(tokens))))
-        return _summaries(session, _run(results, limit))
+    results = [session.execute(source).all() for source in sources]
+    if tokens:
+        results.append(name_rows(session, q, sorted(set(tokens))))
+    return _run(results, limit)
 
 
 def find_possible_duplicates(
