@@ -30,7 +30,11 @@ from kaltim_desktop.services.search import (
     MIN_WORD_LETTERS,
     search_household_matches,
 )
-from kaltim_desktop.services.search_sources import in_region, matches_words, starts_with
+from kaltim_desktop.services.search_sources import (
+    households_with_member_named,
+    in_region,
+    starts_with,
+)
 
 BROAD_FROM = 4000
 """A NIK or KK range with at least this many entries is a broad query."""
@@ -156,16 +160,7 @@ def _keep_matching(db: Database, found: Found, words: list[str]) -> Found:
     if not found:
         return found
     with db.read() as session:
-        names = session.execute(
-            select(Membership.household_id, Person.name)
-            .join(Person, Person.id == Membership.person_id)
-            .where(
-                Membership.household_id.in_([f[0] for f in found]),
-                Membership.current(),
-                Person.deleted == false(),
-            )
-        ).all()
-    kept = {household_id for household_id, name in names if matches_words(name, words)}
+        kept = households_with_member_named(session, [f[0] for f in found], words)
     return [f for f in found if f[0] in kept]
 
 

@@ -94,16 +94,26 @@ def _regions_named(typed: str) -> list[Region]:
     return list(_regions_named_in(region_tree(), " ".join(typed.split()).casefold()))
 
 
-@lru_cache(maxsize=1024)
 def _regions_named_in(tree: RegionTree, key: str) -> tuple[Region, ...]:
-    # Finding a name compares it with every region's (a millisecond); search-as-you-type asks
-    # for the same few texts again and again.
-    found = tree.find(key)
+    return _region_names(tree).get(key, ())
+
+
+@lru_cache(maxsize=2)
+def _region_names(tree: RegionTree) -> dict[str, tuple[Region, ...]]:
+    """Regions by name key, as :meth:`RegionTree.find` matches them (in code order), then the
+    regencies by their name without "Kabupaten"/"Kota". Built once: finding a name by
+    comparing it with every region's costs a millisecond on every keystroke."""
+    by_name: dict[str, list[Region]] = {}
+    for region in tree:  # code order
+        by_name.setdefault(" ".join(region.name.split()).casefold(), []).append(region)
     for regency in tree.regencies():
         name = regency.name.casefold()
-        if any(name == p + key for p in _REGENCY_PREFIXES) and regency not in found:
-            found.append(regency)
-    return tuple(found)
+        for prefix in _REGENCY_PREFIXES:
+            if name.startswith(prefix):
+                named = by_name.setdefault(name[len(prefix) :], [])
+                if regency not in named:
+                    named.append(regency)
+    return {key: tuple(regions) for key, regions in by_name.items()}
 
 
 def _run(results: list[Iterable[Row]], limit: int) -> list[tuple[str, str | None]]:
