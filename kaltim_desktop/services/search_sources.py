@@ -157,10 +157,10 @@ def _person_ids(session: Session, words: list[str]) -> Subquery | None:
 
     One word drives the query: the one with the fewest index entries (counted up to a cap). Each
     other word is checked per candidate, whichever is cheaper: expanded into the distinct name
-    words it starts, each a point lookup in the token primary key ("rid" → ridho, ridwan), or
-    read once into a temporary index when it has few entries but many expansions ("nur" → nur,
-    nuraini, nurdin...). Intersecting two whole ranges would read both, and "siti" alone has
-    tens of thousands of entries at 100,000 households.
+    words it starts, each a point lookup in the token primary key ("rid" → ridho, ridwan), or,
+    when it starts many words ("nur" → nur, nuraini, nurdin...), against the candidate's own
+    tokens in the person index. Intersecting two whole ranges would read both, and "siti" alone
+    has tens of thousands of entries at 100,000 households.
     """
     words = sorted(set(words))
     sizes = {}
@@ -180,9 +180,15 @@ def _person_ids(session: Session, words: list[str]) -> Subquery | None:
                 )
             )
         else:
+            # The candidate's own few tokens, read through the person index (which holds the
+            # token too): one seek per candidate. The unary plus keeps SQLite from reading the
+            # word's whole range instead ("rah" starts 17,000 name words at 100,000
+            # households: 100 ms, against 3 ms this way).
+            own = aliased(PersonNameToken, name=f"own_token_{len(checks)}")
             checks.append(
-                PersonNameToken.person_id.in_(
-                    select(other.person_id).where(starts_with(other.token, word))
+                exists().where(
+                    own.person_id == PersonNameToken.person_id,
+                    starts_with(literal_column(f"+own_token_{len(checks)}.token", String), word),
                 )
             )
     return (
