@@ -51,12 +51,13 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def start_application(ctx, *, demo: bool) -> int:
+def start_application(ctx, *, demo: bool, language_given: bool = False) -> int:
     """Start the desktop: sign-in, then the main window, with the database open for the
-    window's lifetime (``--demo``: on the demo database, filled on first use)."""
+    window's lifetime (``--demo``: on the demo database, filled on first use). Without
+    ``--lang`` or ``KALTIM_LANG`` the language chosen in Pengaturan applies."""
     from kaltim_desktop.ui.application import run_gui
 
-    return run_gui(ctx, demo=demo)
+    return run_gui(ctx, demo=demo, use_saved_language=not language_given)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command:
             return run_command(args, ctx)
-        return start_application(ctx, demo=args.demo)
+        return start_application(
+            ctx, demo=args.demo, language_given=bool(early.lang or os.environ.get("KALTIM_LANG"))
+        )
     except KaltimError as exc:
         # The message is shown, not logged: it is already fit for the user, and the log keeps
         # to ids and error types.

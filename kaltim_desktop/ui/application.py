@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kaltim_desktop import APP_NAME, ORG_NAME
+from kaltim_desktop import APP_NAME, ORG_NAME, i18n
 from kaltim_desktop.db import Database, backup, backup_due, head_revision, open_database
 from kaltim_desktop.errors import Cancelled
 from kaltim_desktop.i18n import _
@@ -218,9 +218,24 @@ def _preload_screens() -> None:
     import kaltim_desktop.ui.pages.households  # noqa: F401
 
 
-def run_gui(ctx, *, demo: bool) -> int:
-    """Run the desktop on ``ctx``'s data directory; return the exit code."""
+def apply_saved_language(db) -> str:
+    """Switch to the language chosen in Pengaturan (stored in the database); return it."""
+    from kaltim_desktop.services.preferences import get_language
+
+    language = get_language(db)
+    i18n.set_language(language)
+    return language
+
+
+def run_gui(ctx, *, demo: bool, use_saved_language: bool = True) -> int:
+    """Run the desktop on ``ctx``'s data directory; return the exit code.
+
+    Args:
+        use_saved_language: apply the language stored in the database (False when the user
+            chose one for this run with ``--lang`` or ``KALTIM_LANG``).
+    """
     from kaltim_desktop.ui.qt_logging import install_qt_message_handler
+    from kaltim_desktop.ui.qt_translations import install_qt_translations
 
     install_qt_message_handler()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -232,6 +247,9 @@ def run_gui(ctx, *, demo: bool) -> int:
     app.setQuitOnLastWindowClosed(False)
     # The daily backup runs once the window is shown (a migration still backs up first).
     db = open_database(ctx.db_path, ctx.backups_dir, routine_backup=False)
+    if use_saved_language:
+        apply_saved_language(db)
+    translator = install_qt_translations(app)  # noqa: F841 (kept alive for the app's lifetime)
     startup = Startup(db, ctx.data_dir, ctx.log_file, demo=demo, backups=ctx.backups_dir)
     startup.aborted.connect(lambda: QTimer.singleShot(0, app.quit))
     startup.started.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
