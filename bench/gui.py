@@ -14,9 +14,11 @@ Printed, each next to a baseline measured in the same run:
   showing a bare PySide6 window;
 * keystroke-to-results latency of the household search (target: p95 at most 50 ms): NIK, KK,
   name and place queries typed into the real search box at 120 ms a key, measured from the
-  last key to the results on screen, less the deliberate 200 ms pause of search-as-you-type;
+  last key to the results on screen, less the deliberate 200 ms pause of search-as-you-type
+  (as the timer actually took it: a coarse Qt timer is up to 10 ms early or late);
   also, for information, with a pause after every keystroke (every prefix searched, broad
   ones included), and the baseline: the same prefixes through the list service, no GUI;
+  the load average is printed with it (the figures move with the machine's load);
 * resident memory (RSS) of the started process, and after scrolling 20,000 rows into the
   table (target: at most 300 MB).
 """
@@ -267,8 +269,15 @@ def search_latency(directory: Path, query_count: int):
     from PySide6.QtTest import QTest
 
     # 1. Typing as an officer does: keystrokes every 120 ms, faster than the 200 ms pause
-    #    that starts a search; measured from the last keystroke, less that pause.
-    typed = []
+    #    that starts a search; measured from the last keystroke, less that pause. The pause
+    #    is a coarse Qt timer, which fires up to 5 % (10 ms) early or late: the pause left out
+    #    is the one measured, from the last key to the timer firing (recorded before the
+    #    search starts), not a fixed 200 ms. The fixed figure is kept for comparison.
+    fired: list[float] = []
+    view._timer.timeout.disconnect(view.reload)
+    view._timer.timeout.connect(lambda: fired.append(time.perf_counter()))
+    view._timer.timeout.connect(view.reload)
+    typed, typed_fixed = [], []
     for query in queries(directory, query_count):
         view.search.clear()
         view.search.setFocus()
@@ -278,7 +287,9 @@ def search_latency(directory: Path, query_count: int):
         QTest.keyClick(view.search, query[-1])
         last = time.perf_counter()
         wait_shown()
-        typed.append((time.perf_counter() - last) * 1000 - SEARCH_DELAY_MS)
+        shown = time.perf_counter()
+        typed_fixed.append((shown - last) * 1000 - SEARCH_DELAY_MS)
+        typed.append((shown - max(f for f in fired if f >= last)) * 1000)
     # 2. Every keystroke followed by a pause: each prefix searched, the pause left out.
     view._timer.setInterval(0)
     every = []
@@ -296,7 +307,7 @@ def search_latency(directory: Path, query_count: int):
     runner.shutdown()
     db.dispose()
     app.processEvents()
-    return typed, every, service
+    return typed, typed_fixed, every, service
 
 
 def main() -> int:
@@ -337,14 +348,20 @@ def main() -> int:
         f" bare PySide6 window {bare_median:.2f} s, ratio {start_median / bare_median:.1f}x;"
         f" target {TARGET_START_S} s: {verdict}"
     )
-    typed, every, service = search_latency(directory, args.queries)
+    load_before = os.getloadavg()[0]
+    typed, typed_fixed, every, service = search_latency(directory, args.queries)
+    print(
+        f"Load average (1 min) around the search: {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after ({os.cpu_count()} CPUs)"
+    )
     p95 = percentile(typed, 0.95)
     search_verdict = "OK" if p95 <= TARGET_SEARCH_P95_MS else "OVER"
     print(
         f"Search, keystroke to results ({len(typed)} queries typed at {KEYSTROKE_MS} ms a key, "
-        f"the {SEARCH_DELAY_MS} ms typing pause left out): p50 {percentile(typed, 0.5):.1f} ms, "
-        f"p95 {p95:.1f} ms, max {max(typed):.1f} ms; target p95 "
-        f"{TARGET_SEARCH_P95_MS:.0f} ms: {search_verdict}"
+        f"the {SEARCH_DELAY_MS} ms typing pause left out as measured): p50 "
+        f"{percentile(typed, 0.5):.1f} ms, p95 {p95:.1f} ms, max {max(typed):.1f} ms; target p95 "
+        f"{TARGET_SEARCH_P95_MS:.0f} ms: {search_verdict} (less a fixed {SEARCH_DELAY_MS} ms: "
+        f"p50 {percentile(typed_fixed, 0.5):.1f} ms, p95 {percentile(typed_fixed, 0.95):.1f} ms)"
     )
     print(
         f"  pausing after every keystroke ({len(every)} prefixes, broad ones like '6401' or "
