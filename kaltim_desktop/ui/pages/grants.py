@@ -28,12 +28,12 @@ from kaltim_desktop.services.grants import GrantRow, get_grant
 from kaltim_desktop.services.preferences import get_installation_role
 from kaltim_desktop.services.programme_lists import Listing, list_grant_rows
 from kaltim_desktop.ui.context import UiContext
-from kaltim_desktop.ui.pages.base import Page
 from kaltim_desktop.ui.pages.grant_dialogs import (
     DecisionDialog,
     ProposeGrantDialog,
     VoidGrantDialog,
 )
+from kaltim_desktop.ui.pages.ledger_page import LedgerPage
 from kaltim_desktop.ui.pages.overview_charts import short_name
 from kaltim_desktop.ui.pages.programme_widgets import (
     day_text,
@@ -47,13 +47,15 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     vocab_combo,
 )
 
-_FILTER_KEY = "grants/filter"
 # The stage each decision needs the grant to be at.
 _FROM = {"verified": "proposed", "approved": "verified", "disbursed": "approved"}
 
 
-class GrantsPage(Page):
+class GrantsPage(LedgerPage):
     """The grant ledger with a detail panel and the actions the officer may take."""
+
+    entity = "grant"
+    filter_key = "grants/filter"
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
@@ -165,7 +167,7 @@ class GrantsPage(Page):
 
     def refresh(self) -> None:
         stage, region = self.stage_filter.currentData(), self.region_filter.currentData()
-        self.ui.settings.setValue(_FILTER_KEY, [stage or "", region or ""])
+        self._save_filter(stage, region)
         db = self.ui.db
 
         def load(_progress):
@@ -291,28 +293,3 @@ class GrantsPage(Page):
         if self.current is None:
             return None
         return self._open(VoidGrantDialog(self.ui, self.current, self))
-
-    def _open(self, dialog):
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._on_saved(dialog.result_value))
-        dialog.open()
-        return dialog
-
-    def _on_saved(self, row: GrantRow) -> None:
-        self.dialog = None
-        self._select_after = row.id
-        self.ui.events.data_changed.emit("grant")
-        if not self.isVisible():
-            self.refresh()
-
-    def _open_household(self) -> None:
-        if self.current is not None:
-            self.ui.events.open_household.emit(self.current.household_id)
-
-    def _restore_filter(self) -> None:
-        saved = self.ui.settings.value(_FILTER_KEY)
-        if isinstance(saved, list) and len(saved) == 2:
-            for combo, value in zip((self.stage_filter, self.region_filter), saved, strict=True):
-                index = combo.findData(value or None)
-                if index >= 0:
-                    combo.setCurrentIndex(index)

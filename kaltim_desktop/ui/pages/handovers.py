@@ -27,13 +27,13 @@ from kaltim_desktop.services.handover_rules import stage_label
 from kaltim_desktop.services.handovers import HandoverRow, get_handover
 from kaltim_desktop.services.programme_lists import Listing, list_handover_rows
 from kaltim_desktop.ui.context import UiContext
-from kaltim_desktop.ui.pages.base import Page
 from kaltim_desktop.ui.pages.handover_dialogs import (
     AdvanceDialog,
     CancelHandoverDialog,
     NewHandoverDialog,
     next_stage,
 )
+from kaltim_desktop.ui.pages.ledger_page import LedgerPage
 from kaltim_desktop.ui.pages.overview_charts import short_name
 from kaltim_desktop.ui.pages.programme_widgets import (
     day_text,
@@ -47,11 +47,12 @@ from kaltim_desktop.ui.pages.programme_widgets import (
     vocab_combo,
 )
 
-_FILTER_KEY = "handovers/filter"
 
-
-class HandoversPage(Page):
+class HandoversPage(LedgerPage):
     """The list of handovers with a detail panel and the lifecycle actions."""
+
+    entity = "handover"
+    filter_key = "handovers/filter"
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
@@ -155,7 +156,7 @@ class HandoversPage(Page):
 
     def refresh(self) -> None:
         stage, region = self.stage_filter.currentData(), self.region_filter.currentData()
-        self.ui.settings.setValue(_FILTER_KEY, [stage or "", region or ""])
+        self._save_filter(stage, region)
         self.ui.runner.run(
             lambda _progress: list_handover_rows(self.ui.db, stage=stage, region=region),
             title=_("Loading the house handovers"),
@@ -290,29 +291,3 @@ class HandoversPage(Page):
         if self.current is None:
             return None
         return self._open(CancelHandoverDialog(self.ui, self.current, self))
-
-    def _open(self, dialog):
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._on_saved(dialog.result_value))
-        dialog.open()
-        return dialog
-
-    def _on_saved(self, row: HandoverRow) -> None:
-        self.dialog = None
-        # Keep the record just saved in view once the list is reloaded.
-        self._select_after = row.id
-        self.ui.events.data_changed.emit("handover")
-        if not self.isVisible():
-            self.refresh()
-
-    def _open_household(self) -> None:
-        if self.current is not None:
-            self.ui.events.open_household.emit(self.current.household_id)
-
-    def _restore_filter(self) -> None:
-        saved = self.ui.settings.value(_FILTER_KEY)
-        if isinstance(saved, list) and len(saved) == 2:
-            for combo, value in zip((self.stage_filter, self.region_filter), saved, strict=True):
-                index = combo.findData(value or None)
-                if index >= 0:
-                    combo.setCurrentIndex(index)
