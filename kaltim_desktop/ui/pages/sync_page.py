@@ -56,7 +56,9 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeColumnsToContents()
+    # Not the last column: resizing it to its contents would undo its stretch to the width.
+    for column in range(table.columnCount() - 1):
+        table.resizeColumnToContents(column)
 
 
 class SyncPage(Page):
