@@ -130,7 +130,10 @@ class SettingsPage(Page):
 
         self.backup_button = QPushButton(_("&Back up now"))
         self.backup_note = QLabel(
-            _("Backups are also made at every start; the newest five are kept.")
+            _(
+                "A backup is also made before every upgrade and once a day at start; the "
+                "newest five are kept."
+            )
         )
         self.backup_note.setWordWrap(True)
         backup = QGroupBox(_("Backup"))
