@@ -8,14 +8,10 @@ the province); the services enforce the same rules and their refusals are shown 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -68,14 +64,7 @@ class GrantsPage(LedgerPage):
         self.stage_filter = vocab_combo(vocab.GRANT_STAGE, everything=_("All stages"))
         self.region_filter = regency_combo(_("All regencies"))
         self.count_label = QLabel()
-        bar = QHBoxLayout()
-        stage_caption = QLabel(_("S&tage:"))
-        stage_caption.setBuddy(self.stage_filter)
-        region_caption = QLabel(_("Re&gency:"))
-        region_caption.setBuddy(self.region_filter)
-        for widget in (stage_caption, self.stage_filter, region_caption, self.region_filter):
-            bar.addWidget(widget)
-        bar.addWidget(self.count_label, 1)
+        bar = self._filter_bar()
 
         self.propose_button = QPushButton(_("&Propose…"))
         self.verify_button = QPushButton(_("&Verify…"))
@@ -111,57 +100,30 @@ class GrantsPage(LedgerPage):
         fit_columns(self.table, {0: 180, 1: 140, 2: 180, 3: 70, 5: 120, 6: 100, 7: 130})
         remember_columns(self.table, ui.settings, "grants/columns")
 
-        self.details = QGroupBox(_("Grant"))
-        self.detail_labels: dict[str, QLabel] = {}
-        left, right = QFormLayout(), QFormLayout()
-        captions = {
-            "household": _("Household head:"),
-            "programme": _("Programme:"),
-            "agency": _("Agency:"),
-            "business": _("Business:"),
-            "items": _("Items:"),
-            "dates": _("Dates:"),
-            "decision": _("Decision letter (SK):"),
-            "void": _("Void reason:"),
-        }
-        for index, (key, caption) in enumerate(captions.items()):
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.detail_labels[key] = label
-            (left if index < 4 else right).addRow(caption, label)
-        columns = QHBoxLayout(self.details)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addLayout(actions)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.details)
-
-        self._restore_filter()
-        self.stage_filter.currentIndexChanged.connect(self.refresh)
-        self.region_filter.currentIndexChanged.connect(self.refresh)
-        self.table.itemSelectionChanged.connect(self._on_selection)
+        self._detail_panel(
+            _("Grant"),
+            {
+                "household": _("Household head:"),
+                "programme": _("Programme:"),
+                "agency": _("Agency:"),
+                "business": _("Business:"),
+            },
+            {
+                "items": _("Items:"),
+                "dates": _("Dates:"),
+                "decision": _("Decision letter (SK):"),
+                "void": _("Void reason:"),
+            },
+        )
         self.propose_button.clicked.connect(self.propose)
         self.verify_button.clicked.connect(lambda: self.decide("verified"))
         self.approve_button.clicked.connect(lambda: self.decide("approved"))
         self.disburse_button.clicked.connect(lambda: self.decide("disbursed"))
         self.void_button.clicked.connect(self.void)
-        self.household_button.clicked.connect(self._open_household)
-        ui.events.data_changed.connect(self._on_data_changed)
-        ui.events.status_changed.connect(self._apply_roles)
-        self._show_detail(None)
+        self._assemble(bar, actions)
 
     def title(self) -> str:
         return _("Business grants")
-
-    def activated(self) -> None:
-        self._apply_roles()  # the officer may have changed (lock and sign-in as another)
-        self.refresh()
-        self.table.setFocus()
 
     # ---- loading ------------------------------------------------------------------------------
 

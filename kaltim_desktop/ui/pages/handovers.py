@@ -8,14 +8,10 @@ only the actions its stage and the officer's role allow; the services still deci
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -64,14 +60,7 @@ class HandoversPage(LedgerPage):
         self.stage_filter = vocab_combo(vocab.HANDOVER_STAGE, everything=_("All stages"))
         self.region_filter = regency_combo(_("All regencies"))
         self.count_label = QLabel()
-        filters = QHBoxLayout()
-        stage_label_ = QLabel(_("S&tage:"))
-        stage_label_.setBuddy(self.stage_filter)
-        region_label = QLabel(_("Re&gency:"))
-        region_label.setBuddy(self.region_filter)
-        for widget in (stage_label_, self.stage_filter, region_label, self.region_filter):
-            filters.addWidget(widget)
-        filters.addWidget(self.count_label, 1)
+        bar = self._filter_bar()
 
         actions = QHBoxLayout()  # a row of its own: "Next: Diserahterimakan…" is long
         actions.addStretch(1)
@@ -103,49 +92,30 @@ class HandoversPage(LedgerPage):
         fit_columns(self.table, {0: 170, 1: 120, 2: 160, 3: 145, 4: 130, 6: 170, 7: 110})
         remember_columns(self.table, ui.settings, "handovers/columns")
 
-        self.details = QGroupBox(_("Handover"))
-        self.detail_labels: dict[str, QLabel] = {}
-        left, right = QFormLayout(), QFormLayout()
-        for form, keys in (
-            (left, ("stage", "recipient", "house", "funder", "partner")),
-            (right, ("dates", "bast", "first_party", "signatory", "cancel")),
-        ):
-            for key in keys:
-                label = QLabel()
-                label.setWordWrap(True)
-                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self.detail_labels[key] = label
-                form.addRow(self._detail_caption(key), label)
-        columns = QHBoxLayout(self.details)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(filters)
-        layout.addLayout(actions)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.details)
-
-        self._restore_filter()
-        self.stage_filter.currentIndexChanged.connect(self.refresh)
-        self.region_filter.currentIndexChanged.connect(self.refresh)
-        self.table.itemSelectionChanged.connect(self._on_selection)
+        self._detail_panel(
+            _("Handover"),
+            {
+                "stage": _("Stage:"),
+                "recipient": _("Recipient:"),
+                "house": _("House:"),
+                "funder": _("Funder:"),
+                "partner": _("Building partner:"),
+            },
+            {
+                "dates": _("Dates:"),
+                "bast": _("BAST number:"),
+                "first_party": _("First party:"),
+                "signatory": _("Partner signatory:"),
+                "cancel": _("Cancellation:"),
+            },
+        )
         self.new_button.clicked.connect(self.new_handover)
         self.advance_button.clicked.connect(self.advance)
         self.cancel_button.clicked.connect(self.cancel)
-        self.household_button.clicked.connect(self._open_household)
-        ui.events.data_changed.connect(self._on_data_changed)
-        ui.events.status_changed.connect(self._apply_roles)
-        self._show_detail(None)
+        self._assemble(bar, actions)
 
     def title(self) -> str:
         return _("House handovers")
-
-    def activated(self) -> None:
-        self._apply_roles()
-        self.refresh()
-        self.table.setFocus()
 
     def _apply_roles(self) -> None:
         """Cancelling is for supervisors; run again when another officer takes over."""
@@ -218,21 +188,6 @@ class HandoversPage(LedgerPage):
             self.refresh()
 
     # ---- detail -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _detail_caption(key: str) -> str:
-        return {
-            "stage": _("Stage:"),
-            "recipient": _("Recipient:"),
-            "house": _("House:"),
-            "funder": _("Funder:"),
-            "partner": _("Building partner:"),
-            "dates": _("Dates:"),
-            "bast": _("BAST number:"),
-            "first_party": _("First party:"),
-            "signatory": _("Partner signatory:"),
-            "cancel": _("Cancellation:"),
-        }[key]
 
     def _show_detail(self, row: HandoverRow | None) -> None:
         if row is not None and row.id != selected_id(self.table):
