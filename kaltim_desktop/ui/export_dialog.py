@@ -8,19 +8,13 @@ The writing runs on the task runner with a progress dialog and Cancel.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +24,7 @@ from kaltim_desktop.exchange.export import ExportFilter, ExportResult, export
 from kaltim_desktop.exchange.export_queries import QUERIES
 from kaltim_desktop.i18n import _
 from kaltim_desktop.ui.context import UiContext
+from kaltim_desktop.ui.output_file import OutputFileField
 from kaltim_desktop.ui.pages.programme_widgets import regency_combo, select_data
 
 _STATUS_LABELS = {
@@ -67,19 +62,19 @@ class ExportDialog(QDialog):
         select_data(self.region, filters.region_code)
         self.status = QComboBox(self)
         self.mask = QCheckBox(_("Mask NIK and KK numbers (for sharing outside the office)"), self)
-        self.path = QLineEdit(self)
-        browse = QPushButton(_("Browse…"), self)
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.path)
-        where.addWidget(browse)
+        self.path = OutputFileField(
+            _("Export a list"),
+            suffix=lambda: f".{self.format.currentData()}",
+            default_stem=lambda: self.kind.currentData(),
+            parent=self,
+        )
         form = QFormLayout()
         form.addRow(_("List"), self.kind)
         form.addRow(_("Format"), self.format)
         form.addRow(_("Region"), self.region)
         form.addRow(_("Stage or status"), self.status)
         form.addRow("", self.mask)
-        form.addRow(_("File"), where)
+        form.addRow(_("File"), self.path)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -106,23 +101,12 @@ class ExportDialog(QDialog):
             self.status.addItem(_(label), code)
         self.status.setEnabled(self.status.count() > 1)
 
-    def _browse(self) -> None:
-        suffix = self.format.currentData()
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export a list"), f"{self.kind.currentData()}.{suffix}", f"*.{suffix}"
-        )
-        if path:
-            self.path.setText(path)
-
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(self.path.text().strip()))
 
     def accept(self) -> None:  # OK writes the file; the dialog closes when it is written
-        path = Path(self.path.text().strip())
-        fmt = self.format.currentData()
-        if path.suffix.casefold() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
+        path, fmt = self.path.path(), self.format.currentData()
         ui, kind, mask = self.ui, self.kind.currentData(), self.mask.isChecked()
         filters = ExportFilter(
             region_code=self.region.currentData(), status=self.status.currentData()

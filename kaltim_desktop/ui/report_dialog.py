@@ -16,11 +16,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +25,7 @@ from kaltim_desktop.i18n import _
 from kaltim_desktop.reports.programme import write_report
 from kaltim_desktop.services.progress import Period, programme_progress
 from kaltim_desktop.ui.context import UiContext
+from kaltim_desktop.ui.output_file import OutputFileField
 from kaltim_desktop.ui.pages.programme_widgets import regency_combo
 
 
@@ -47,17 +44,17 @@ class ReportDialog(QDialog):
         self.format = QComboBox(self)
         self.format.addItem(_("PDF, to print"), ".pdf")
         self.format.addItem(_("Excel workbook, with the figures"), ".xlsx")
-        self.file = QLineEdit(self)
-        browse = QPushButton(_("Browse…"), self)
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.file)
-        where.addWidget(browse)
+        self.file = OutputFileField(
+            _("Programme report"),
+            suffix=lambda: self.format.currentData(),
+            default_stem=lambda: "laporan",
+            parent=self,
+        )
         form = QFormLayout()
         form.addRow(_("Area"), self.regency)
         form.addRow(self.monthly, self.month)
         form.addRow(_("Format"), self.format)
-        form.addRow(_("File"), where)
+        form.addRow(_("File"), self.file)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -70,23 +67,12 @@ class ReportDialog(QDialog):
         self._update_ok()
         self.resize(560, self.sizeHint().height())
 
-    def _browse(self) -> None:
-        suffix = self.format.currentData()
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Programme report"), f"laporan{suffix}", f"*{suffix}"
-        )
-        if path:
-            self.file.setText(path)
-
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(self.file.text().strip()))
 
     def accept(self) -> None:  # OK writes the report; the dialog closes when it is written
-        path = Path(self.file.text().strip())
-        suffix = self.format.currentData()
-        if path.suffix.casefold() != suffix:
-            path = path.with_name(path.name + suffix)
+        path = self.file.path()
         day = self.month.date().toPython()
         period = Period.month(day.year, day.month) if self.monthly.isChecked() else None
         db, regency = self.ui.db, self.regency.currentData()
