@@ -213,16 +213,16 @@ class Applier:
 
     # ---- the loop --------------------------------------------------------------------------
 
-    def receive(self, items: list[tuple[str, dict[str, Any]]]) -> None:
-        """Take a batch of ``(line, op)`` (one ops member of a bundle)."""
+    def receive(self, items: list[dict[str, Any]]) -> None:
+        """Take a batch of op dicts (one ops member of a bundle)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
-        for _line, op in items:
+        for op in items:
             self._check_shape(op)
             by_origin[op["origin"]].append(op["seq"])
         known = {o: self._stored_hashes(o, seqs) for o, seqs in by_origin.items()}
         held = self._held_hashes(by_origin)
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
-        for _line, op in items:
+        for op in items:
             self._check_rights(op)
             encoded = encode_parts(
                 op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],

@@ -143,8 +143,8 @@ def _inflate(data: bytes, usize: int) -> bytes:
     return out
 
 
-def read_ops(part: Part) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """Yield, per ops member in order, the list of ``(line, op dict)`` it holds."""
+def read_ops(part: Part) -> Iterator[list[dict[str, Any]]]:
+    """Yield, per ops member in order, the list of op dicts it holds."""
     for entry in part.manifest["files"]:
         name = entry["path"]
         if not layout.OPS_NAME.fullmatch(name):
@@ -163,5 +163,5 @@ def read_ops(part: Part) -> Iterator[list[tuple[str, dict[str, Any]]]]:
                 raise BundleRejected(E_DAMAGED, "op line") from exc
             if not isinstance(op, dict):
                 raise BundleRejected(E_DAMAGED, "op line")
-            batch.append((line, op))
+            batch.append(op)
         yield batch
