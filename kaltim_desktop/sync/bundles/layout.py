@@ -7,6 +7,7 @@ Inner ZIP (STORED entries; never written to disk unencrypted)::
     certs/sender.json       the sender's device certificate (signed by the province root)
     registry.dsse.json      province bundles only: the current signed registry
     ops/000001.jsonl.gz     ops as canonical JSON lines, gzip, ≤ 4 MiB uncompressed each
+    blobs/<sha256>          a file (photo) named by the SHA-256 of its bytes, stored as is
 
 The manifest lists every other member with its SHA-256 and sizes; the reader refuses anything
 else. A set of parts is split logically: every part is a complete bundle on its own.
@@ -35,14 +36,20 @@ MANIFEST_NAME = "manifest.dsse.json"
 CERT_NAME = "certs/sender.json"
 REGISTRY_NAME = "registry.dsse.json"
 OPS_NAME = re.compile(r"ops/[0-9]{6}\.jsonl\.gz")
+BLOB_NAME = re.compile(r"blobs/[0-9a-f]{64}")
+BLOB_KIND = "blob"  # the manifest entry's "kind"
 ALLOWED = re.compile(r"(manifest\.dsse\.json|certs/sender\.json|registry\.dsse\.json|"
-                     r"ops/[0-9]{6}\.jsonl\.gz)")  # fmt: skip
+                     r"ops/[0-9]{6}\.jsonl\.gz|blobs/[0-9a-f]{64})")  # fmt: skip
 EXTENSION = ".ksb"
 TEMP_SUFFIX = ".tmp"
 
 
 def ops_name(number: int) -> str:
     return f"ops/{number:06d}.jsonl.gz"
+
+
+def blob_name(sha256: str) -> str:
+    return f"blobs/{sha256}"
 
 
 def part_file_name(sender: str, set_id: str, part: int, parts: int) -> str:

@@ -62,6 +62,16 @@ class Part:
         data = self.members.get(name)
         return None if data is None else data.decode("utf-8")
 
+    def blobs(self) -> dict[str, bytes]:
+        """The files carried as ``blobs/<sha256>``, by SHA-256 (checked by
+        :func:`check_members` against the signed manifest)."""
+        prefix = len(layout.blob_name(""))
+        return {
+            name[prefix:]: data
+            for name, data in self.members.items()
+            if layout.BLOB_NAME.fullmatch(name)
+        }
+
 
 def open_zip(plain: bytes) -> Part:
     """Read the ZIP directory and members, refusing anything unexpected before reading data."""
@@ -124,6 +134,10 @@ def check_members(part: Part) -> None:
             raise BundleRejected(E_SIZE_LIMIT, "declared member size")
         if layout.OPS_NAME.fullmatch(name) and not isinstance(entry.get("count"), int):
             raise BundleRejected(E_DAMAGED, "ops count")
+        if layout.BLOB_NAME.fullmatch(name) and (
+            entry.get("kind") != layout.BLOB_KIND or layout.blob_name(entry["sha256"]) != name
+        ):
+            raise BundleRejected(E_DAMAGED, "blob entry")
         total += usize
     if total > layout.MAX_TOTAL_USIZE:
         raise BundleRejected(E_SIZE_LIMIT, "declared content too large")

@@ -13,7 +13,7 @@ import io
 import os
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,23 @@ class _Chunk:
     usize: int
     count: int
     ranges: dict[str, list[int]]  # origin -> [first, last, count]
+
+
+@dataclass(frozen=True)
+class BlobSource:
+    """A file to carry as ``blobs/<sha256>``; ``read`` is called only when its part is built,
+    so a set of many photos never sits in memory at once."""
+
+    sha256: str
+    size: int
+    read: Callable[[], bytes]
+
+
+@dataclass
+class _PartPlan:
+    chunks: list[_Chunk] = field(default_factory=list)
+    blobs: list[BlobSource] = field(default_factory=list)
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,16 +116,26 @@ def _chunks(lines: Iterable[tuple[str, int, str]]) -> list[_Chunk]:
 MEMBER_OVERHEAD = 640
 
 
-def _group(chunks: list[_Chunk], budget: int) -> list[list[_Chunk]]:
-    parts: list[list[_Chunk]] = [[]]
-    size = 0
+def _group(chunks: list[_Chunk], budget: int, blobs: Iterable[BlobSource] = ()) -> list[_PartPlan]:
+    """Ops first, in order; then the blobs, in the ops' last part while room is left, then in
+    further parts. No part exceeds ``budget`` (a blob that alone does not fit is refused)."""
+    parts = [_PartPlan()]
+
+    def place(cost: int) -> _PartPlan:
+        if (parts[-1].chunks or parts[-1].blobs) and parts[-1].size + cost > budget:
+            parts.append(_PartPlan())
+        parts[-1].size += cost
+        return parts[-1]
+
     for chunk in chunks:
-        cost = len(chunk.data) + MEMBER_OVERHEAD
-        if parts[-1] and size + cost > budget:
-            parts.append([])
-            size = 0
-        parts[-1].append(chunk)
-        size += cost
+        place(len(chunk.data) + MEMBER_OVERHEAD).chunks.append(chunk)
+    for blob in blobs:
+        if not layout.BLOB_NAME.fullmatch(layout.blob_name(blob.sha256)):
+            raise ValueError("a blob is named by the lowercase hex SHA-256 of its bytes")
+        cost = blob.size + MEMBER_OVERHEAD
+        if cost > budget:
+            raise ValueError("a blob larger than a part cannot travel")
+        place(cost).blobs.append(blob)
     return parts
 
 
@@ -130,7 +157,7 @@ def _sha(data: bytes) -> str:
 
 def build_part(
     sender: Sender, to: Addressees, chunks: list[_Chunk], header: dict[str, Any],
-    registry_text: str | None,
+    registry_text: str | None, blobs: Iterable[BlobSource] = (),
 ) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
     """Return the encrypted bytes of one part and its manifest."""
     members: list[tuple[str, bytes]] = [(layout.CERT_NAME, sender.certificate.encode("utf-8"))]
@@ -143,6 +170,16 @@ def build_part(
         files.append(
             {"path": name, "sha256": _sha(chunk.data), "size": len(chunk.data),
              "usize": chunk.usize, "count": chunk.count}
+        )  # fmt: skip
+    for blob in blobs:
+        data = blob.read()
+        if len(data) != blob.size or _sha(data) != blob.sha256:
+            # Shipped as is, the receiver would refuse the whole part as tampered.
+            raise ValueError("a blob's bytes do not match its hash or size")
+        members.append((layout.blob_name(blob.sha256), data))
+        files.append(
+            {"path": layout.blob_name(blob.sha256), "sha256": blob.sha256, "size": len(data),
+             "kind": layout.BLOB_KIND}
         )  # fmt: skip
     manifest = {
         **header,
@@ -196,19 +233,22 @@ def write_file(path: Path, data: bytes) -> None:
 def write_set(
     out_dir: Path, sender: Sender, to: Addressees, lines: Iterable[tuple[str, int, str]],
     header: dict[str, Any], *, cap: int = layout.PART_CAP, registry_text: str | None = None,
+    blobs: Iterable[BlobSource] = (),
 ) -> list[WrittenPart]:  # fmt: skip
-    """Write every op of ``lines`` into as few parts as the cap allows (at least one part,
-    which then carries only acknowledgements and the registry)."""
+    """Write every op of ``lines``, then every blob, into as few parts as the cap allows (at
+    least one part, which then carries only acknowledgements and the registry)."""
     # The certificate and registry are stored once in the ZIP and hashed in the manifest.
     reserve = layout.PART_RESERVE + len(sender.certificate) + len(registry_text or "")
     budget = max(cap - reserve - cap // 1000, 4096)
-    groups = _group(_chunks(lines), budget)
+    groups = _group(_chunks(lines), budget, blobs)
     set_id = new_id()
     written: list[WrittenPart] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     for number, group in enumerate(groups, start=1):
         part_header = {**header, "set_id": set_id, "part": number, "parts": len(groups)}
-        data, manifest = build_part(sender, to, group, part_header, registry_text)
+        data, manifest = build_part(
+            sender, to, group.chunks, part_header, registry_text, group.blobs
+        )
         path = out_dir / layout.part_file_name(sender.device_id, set_id, number, len(groups))
         write_file(path, data)
         written.append(WrittenPart(path, _sha(data), len(data), manifest))
