@@ -49,6 +49,7 @@ from kaltim_desktop.sync.projection import (
     update_values,
     writable_columns,
 )
+from kaltim_desktop.sync.upcast import upcast
 
 OP_KEYS = frozenset(
     ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base", "set", "prev",
@@ -223,7 +224,7 @@ class Applier:
         held = self._held_hashes(by_origin)
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
         for op in items:
-            self._check_rights(op)
+            self._check_rights(upcast(op))  # checks read today's field names
             encoded = encode_parts(
                 op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],
                 op["action"], op["base"], op["set"], op["prev"], op["partition"], op["actor"],
@@ -317,7 +318,7 @@ class Applier:
 
     def _apply(self, op: dict[str, Any], encoded) -> None:
         entity, entity_id = op["entity"], op["entity_id"]
-        known = {k: v for k, v in op["set"].items() if k in _WRITABLE[entity]}
+        known = {k: v for k, v in upcast(op)["set"].items() if k in _WRITABLE[entity]}
         fields = decode_fields(entity, known)  # unknown (newer) fields stay in the stored op
         hlc = Hlc.parse(op["hlc"])
         at = self._times.get(hlc.wall_ms)
