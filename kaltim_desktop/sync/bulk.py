@@ -3,8 +3,11 @@
 
 SQLAlchemy's Core ``executemany`` processes every parameter of every row through several layers;
 for the op log (a demo of 100,000 households writes a million ops) that overhead dominates. On
-SQLite we apply the very same column type processors ourselves, once per value, and hand plain
-tuples to the driver. Other databases take the ordinary Core path.
+SQLite we apply the very same column type processors ourselves, once per distinct value, and hand
+plain tuples to the driver. Other databases take the ordinary Core path.
+
+Callers on a hot path build the tuples themselves, in the order of :func:`column_keys`, and call
+:func:`insert_tuples`; :func:`insert_rows` takes dicts.
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-_Plan = tuple[str, Callable[[dict], tuple], tuple[tuple[int, Callable[[Any], Any]], ...]]
+_Plan = tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...]]
 _plans: dict[tuple[str, str], _Plan] = {}
+_getters: dict[str, Callable[[dict], tuple]] = {}
+
+
+def column_keys(table: Table) -> tuple[str, ...]:
+    """The column keys of ``table`` in the order :func:`insert_tuples` expects."""
+    return tuple(c.key for c in table.columns)
 
 
 def _plan(table: Table, dialect) -> _Plan:
@@ -29,32 +38,33 @@ def _plan(table: Table, dialect) -> _Plan:
         marks = ", ".join("?" for _ in columns)
         target = dialect.identifier_preparer.format_table(table)
         sql = f"INSERT INTO {target} ({quoted}) VALUES ({marks})"
-        getter = itemgetter(*(c.key for c in columns))
         # dialect_impl: the generic Date becomes SQLite's DATE, which knows its storage format.
         processors = tuple(
             (index, process)
             for index, column in enumerate(columns)
             if (process := column.type.dialect_impl(dialect).bind_processor(dialect))
         )
-        plan = _plans[key] = (sql, getter, processors)
+        plan = _plans[key] = (sql, processors)
     return plan
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts holding every column of ``table``) in the session's transaction."""
+def insert_tuples(session: Session, table: Table, rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples of Python values in :func:`column_keys` order) in the session's
+    transaction."""
     if not rows:
         return
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), list(rows))
+        keys = column_keys(table)
+        connection.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])
         return
-    sql, getter, processors = _plan(table, connection.dialect)
-    params = list(map(getter, rows))
+    sql, processors = _plan(table, connection.dialect)
+    params = rows
     if processors:
         # Work column by column (zip does the transposing in C). The same few values repeat --
         # every row of a use case has the same timestamps -- so each distinct value is
         # converted once.
-        columns = list(zip(*params, strict=True))
+        columns = list(zip(*rows, strict=True))
         for index, process in processors:
             seen: dict[Any, Any] = {}
             columns[index] = [
@@ -64,3 +74,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
             ]  # fmt: skip
         params = list(zip(*columns, strict=True))
     connection.exec_driver_sql(sql, params)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts holding every column of ``table``) in the session's transaction."""
+    if not rows:
+        return
+    getter = _getters.get(table.name)
+    if getter is None:
+        getter = _getters[table.name] = itemgetter(*column_keys(table))
+    insert_tuples(session, table, list(map(getter, rows)))

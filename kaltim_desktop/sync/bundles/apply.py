@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Household, SyncHeldOp, SyncOp, utcnow
-from kaltim_desktop.sync.bulk import insert_rows
+from kaltim_desktop.sync.bulk import column_keys, insert_tuples
 from kaltim_desktop.sync.bundles.errors import (
     E_DAMAGED,
     E_FORK,
@@ -38,11 +38,11 @@ from kaltim_desktop.sync.bundles.errors import (
     E_SCOPE,
     BundleRejected,
 )
-from kaltim_desktop.sync.clocks import record_clock, store_clock
+from kaltim_desktop.sync.clocks import load_clocks, store_clocks
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.ops import encode_parts
 from kaltim_desktop.sync.projection import (
-    create_row,
+    create_tuple_builder,
     decode_fields,
     hlc_time,
     refresh_search_index,
@@ -59,9 +59,15 @@ ACTIONS = frozenset(("create", "update", "delete", "undelete"))
 CLOCK_SKEW_MS = 24 * 3600 * 1000
 PROVINCE_ONLY_STAGES = {"grant_award": frozenset(("approved",))}
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
-# Every column, for driver-level inserts: a create op omits null fields, and derived columns
-# (``nik_reversed``) only appear when their source field is set.
-_BLANK = {e: dict.fromkeys(c.key for c in m.__table__.columns) for e, m in REPLICATED.items()}
+_CREATE = {entity: create_tuple_builder(entity) for entity in REPLICATED}
+# The op rows are built as tuples in this column order (Applier._apply).
+_OP_COLUMNS = ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base",
+               "fields", "prev", "partition", "actor", "schema", "op_hash", "status")  # fmt: skip
+if column_keys(SyncOp.__table__) != _OP_COLUMNS:
+    raise RuntimeError("sync_op columns changed")
+FLUSH_EVERY = 20_000  # op rows buffered before they are written (bounds memory)
+_CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
+_CHUNK = 500  # ids per IN (...) list
 
 
 def in_scope(region: str | None, scope: tuple[str, ...]) -> bool:
@@ -118,7 +124,14 @@ def device_of(origin: str) -> str:
 
 
 class Applier:
-    """Applies the ops of one import in one transaction (see the module docstring)."""
+    """Applies the ops of one import in one transaction (see the module docstring).
+
+    Work is done per batch (one ops member), not per op: the stored hashes, held ops, record
+    regions and version vectors a batch needs are read in a few set-based queries before its
+    loop; created rows, op rows, name tokens and version vectors are buffered and written in
+    bulk by :meth:`flush`. Updates read the tables, so the rows they depend on are flushed
+    first.
+    """
 
     def __init__(self, session: Session, policy: Policy, *, now_ms: int | None = None) -> None:
         self.session = session
@@ -126,9 +139,16 @@ class Applier:
         self.now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         self.outcome = Outcome()
         self._high: dict[str, int] = {}
-        self._pending: dict[str, list[dict]] = defaultdict(list)
-        self._op_rows: list[dict[str, Any]] = []
+        self._pending: dict[str, list[tuple]] = defaultdict(list)
+        self._pending_ids: set[str] = set()  # records whose create is still buffered
+        self._op_rows: list[tuple] = []
         self._names: list[tuple[str, str | None]] = []
+        self._renamed: dict[str, str | None] = {}
+        # (entity, entity_id) → version vector, authoritative in this transaction once read;
+        # the dirty ones are written by flush().
+        self._clocks: dict[tuple[str, str], dict[str, int]] = {}
+        self._dirty_clocks: set[tuple[str, str]] = set()
+        self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self.max_hlc = Hlc(0, 0)
         self._times: dict[int, Any] = {}
 
@@ -141,20 +161,50 @@ class Applier:
             self._high[origin] = value or 0
         return self._high[origin]
 
-    def _stored_hashes(self, origin: str, seqs: list[int]) -> dict[int, str]:
+    def _known_hashes(self, by_origin: dict[str, list[int]]) -> dict[tuple[str, int], str]:
+        """Hashes of the batch's ``(origin, seq)`` slots already stored or held here."""
         self.flush()
-        rows = self.session.execute(
-            select(SyncOp.seq, SyncOp.op_hash).where(
-                SyncOp.origin == origin, SyncOp.seq.between(min(seqs), max(seqs))
-            )
-        )
-        return dict(rows.all())
+        known: dict[tuple[str, int], str] = {}
+        for model in (SyncHeldOp, SyncOp):  # a stored op wins over a held one
+            for origin, seqs in by_origin.items():
+                rows = self.session.execute(
+                    select(model.seq, model.op_hash).where(
+                        model.origin == origin, model.seq.between(min(seqs), max(seqs))
+                    )
+                )
+                known.update({(origin, seq): h for seq, h in rows.all()})
+        return known
+
+    def _preload(self, items: list[dict[str, Any]]) -> None:
+        """Read the stored regions and version vectors of the records the batch's updates
+        write, in a few queries instead of a few per op."""
+        if len(self._clocks) + len(self._regions) > _CACHE_LIMIT:  # everything is flushed
+            self._clocks.clear()
+            self._regions.clear()
+        written = {(op["entity"], op["entity_id"]) for op in items if op["action"] != "create"}
+        missing = written - self._clocks.keys()
+        if missing:
+            self._clocks.update(load_clocks(self.session, missing))
+        if self.policy.scope is None:
+            return
+        missing = written - self._regions.keys()
+        ids = sorted({entity_id for _entity, entity_id in missing})
+        query = select(SyncOp.entity, SyncOp.entity_id, SyncOp.partition)
+        query = query.where(SyncOp.partition.is_not(None))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            for entity, entity_id, partition in self.session.execute(
+                query.where(SyncOp.entity_id.in_(chunk))
+            ):
+                self._regions.setdefault((entity, entity_id), partition)
+        for key in missing:
+            self._regions.setdefault(key, None)
 
     # ---- checks ----------------------------------------------------------------------------
 
     def _check_shape(self, op: dict[str, Any]) -> None:
         ok = (
-            set(op) == OP_KEYS
+            op.keys() == OP_KEYS
             and op["entity"] in REPLICATED
             and op["action"] in ACTIONS
             and isinstance(op["seq"], int) and op["seq"] > 0
@@ -169,12 +219,17 @@ class Applier:
     def _region(self, op: dict[str, Any]) -> str | None:
         """The region of the record an op writes, from what is stored here when it exists."""
         if op["action"] != "create":
-            stored = self.session.scalar(
-                select(SyncOp.partition)
-                .where(SyncOp.entity_id == op["entity_id"], SyncOp.entity == op["entity"])
-                .where(SyncOp.partition.is_not(None))
-                .limit(1)
-            )
+            key = (op["entity"], op["entity_id"])
+            if key in self._regions:
+                stored = self._regions[key]
+            else:  # not preloaded: an op the batch did not list
+                self.flush()
+                stored = self.session.scalar(
+                    select(SyncOp.partition)
+                    .where(SyncOp.entity_id == op["entity_id"], SyncOp.entity == op["entity"])
+                    .where(SyncOp.partition.is_not(None))
+                    .limit(1)
+                )
             if stored is not None:
                 return stored
         if op["partition"]:
@@ -217,39 +272,30 @@ class Applier:
     def receive(self, items: list[dict[str, Any]]) -> None:
         """Take a batch of op dicts (one ops member of a bundle)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
+        check_shape = self._check_shape
         for op in items:
-            self._check_shape(op)
+            check_shape(op)
             by_origin[op["origin"]].append(op["seq"])
-        known = {o: self._stored_hashes(o, seqs) for o, seqs in by_origin.items()}
-        held = self._held_hashes(by_origin)
+        known = self._known_hashes(by_origin)
+        self._preload(items)
+        check_rights, route = self._check_rights, self._route
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
         for op in items:
-            self._check_rights(upcast(op))  # checks read today's field names
+            check_rights(upcast(op))  # checks read today's field names
             encoded = encode_parts(
                 op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],
                 op["action"], op["base"], op["set"], op["prev"], op["partition"], op["actor"],
                 op["schema"],
             )  # fmt: skip
             key = (op["origin"], op["seq"])
-            stored = known[op["origin"]].get(op["seq"]) or held.get(key) or seen.get(key)
+            stored = known.get(key) or seen.get(key)
             seen[key] = encoded.hash
             if stored is not None:
                 if stored != encoded.hash:
                     raise BundleRejected(E_FORK, f"fork at {op['origin']}:{op['seq']}")
                 self.outcome.already += 1
                 continue
-            self._route(op, encoded)
-
-    def _held_hashes(self, by_origin: dict[str, list[int]]) -> dict[tuple[str, int], str]:
-        result = {}
-        for origin, seqs in by_origin.items():
-            rows = self.session.execute(
-                select(SyncHeldOp.seq, SyncHeldOp.op_hash).where(
-                    SyncHeldOp.origin == origin, SyncHeldOp.seq.between(min(seqs), max(seqs))
-                )
-            )
-            result.update({(origin, seq): h for seq, h in rows.all()})
-        return result
+            route(op, encoded)
 
     def _route(self, op: dict[str, Any], encoded) -> None:
         origin, seq = op["origin"], op["seq"]
@@ -317,38 +363,49 @@ class Applier:
     # ---- writing ---------------------------------------------------------------------------
 
     def _apply(self, op: dict[str, Any], encoded) -> None:
-        entity, entity_id = op["entity"], op["entity_id"]
-        known = {k: v for k, v in upcast(op)["set"].items() if k in _WRITABLE[entity]}
-        fields = decode_fields(entity, known)  # unknown (newer) fields stay in the stored op
-        hlc = Hlc.parse(op["hlc"])
-        at = self._times.get(hlc.wall_ms)
-        if at is None:  # the ops of one change set share their wall time
-            at = self._times[hlc.wall_ms] = hlc_time(hlc.wall_ms)
-        self._op_rows.append(
-            {
-                "origin": op["origin"], "seq": op["seq"], "op_id": op["op_id"], "hlc": op["hlc"],
-                "entity": entity, "entity_id": entity_id, "action": op["action"],
-                "base": encoded.base, "fields": encoded.set, "prev": encoded.prev,
-                "partition": op["partition"], "actor": op["actor"], "schema": op["schema"],
-                "op_hash": encoded.hash, "status": "applied",
-            }
+        origin, seq, entity, entity_id, action = (
+            op["origin"], op["seq"], op["entity"], op["entity_id"], op["action"]
         )  # fmt: skip
-        if op["action"] == "create":
-            row = create_row(entity, entity_id, fields, at)
-            self._pending[entity].append({**_BLANK[entity], **row})
+        hlc_text = op["hlc"]
+        wall, counter = hlc_text.split(":")
+        hlc = (int(wall), int(counter))
+        at = self._times.get(hlc[0])
+        if at is None:  # the ops of one change set share their wall time
+            at = self._times[hlc[0]] = hlc_time(hlc[0])
+        self._op_rows.append(
+            (origin, seq, op["op_id"], hlc_text, entity, entity_id, action, encoded.base,
+             encoded.set, encoded.prev, op["partition"], op["actor"], op["schema"], encoded.hash,
+             "applied")
+        )  # fmt: skip
+        # The tables take today's shape of the fields; the stored op stays the origin's.
+        values = upcast(op)["set"]
+        if action == "create":
+            self._pending[entity].append(_CREATE[entity](entity_id, values, at))
+            self._pending_ids.add(entity_id)
             if entity == "person":
-                self._names.append((entity_id, fields.get("name")))
+                self._names.append((entity_id, values.get("name")))
+            vv = self._clocks.get((entity, entity_id))
+            if vv is not None:  # an update of this batch will read it
+                vv[origin] = max(vv.get(origin, 0), seq)
         else:
-            self._apply_update(op, entity, entity_id, fields, at)
-        self._high[op["origin"]] = op["seq"]
-        if hlc > self.max_hlc:
-            self.max_hlc = hlc
+            # Unknown (newer) fields stay in the stored op only.
+            known = {k: v for k, v in values.items() if k in _WRITABLE[entity]}
+            self._apply_update(op, entity, entity_id, decode_fields(entity, known), at)
+        self._high[origin] = seq
+        if hlc > (self.max_hlc.wall_ms, self.max_hlc.counter):
+            self.max_hlc = Hlc(*hlc)
         self.outcome.applied += 1
-        self.outcome.per_entity[(entity, op["action"])] += 1
+        self.outcome.per_entity[(entity, action)] += 1
+        if len(self._op_rows) >= FLUSH_EVERY:
+            self.flush()
 
     def _apply_update(self, op, entity: str, entity_id: str, fields: dict, at) -> None:
-        """Extension point for field-level merge (issue #6): today the op's values win."""
-        self.flush()
+        """Extension point for field-level merge (issue #6): today the op's values win.
+
+        The record's version vector is :meth:`_clock` (updated here, written by :meth:`flush`).
+        """
+        if entity_id in self._pending_ids:
+            self.flush()  # the row to update is still buffered
         table = REPLICATED[entity].__table__
         if fields:
             self.session.execute(
@@ -357,25 +414,40 @@ class Applier:
                 .values(update_values(entity, fields, at)),
                 execution_options={"synchronize_session": False},
             )
-        clock, vv = record_clock(self.session, entity, entity_id)
+        vv = self._clock(entity, entity_id)
         vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
-        store_clock(self.session, clock, entity, entity_id, vv)
+        self._dirty_clocks.add((entity, entity_id))
         if entity == "person" and "name" in fields:
-            self.session.flush()
-            refresh_search_index(self.session, [(entity_id, fields["name"])])
+            self._renamed[entity_id] = fields["name"]
+
+    def _clock(self, entity: str, entity_id: str) -> dict[str, int]:
+        """The record's version vector (preloaded for the batch, else read now)."""
+        key = (entity, entity_id)
+        vv = self._clocks.get(key)
+        if vv is None:
+            self.flush()  # its ops of this import must be in the op log first
+            vv = self._clocks[key] = load_clocks(self.session, {key})[key]
+        return vv
 
     def flush(self) -> None:
-        """Insert buffered creates (parents first) and the op rows."""
+        """Insert buffered creates (parents first), name tokens, op rows and version vectors."""
         for entity in REPLICATED:
             rows = self._pending.pop(entity, None)
             if rows:
-                insert_rows(self.session, REPLICATED[entity].__table__, rows)
+                insert_tuples(self.session, REPLICATED[entity].__table__, rows)
+        self._pending_ids.clear()
         if self._names:
             refresh_search_index(self.session, self._names, new=True)
             self._names = []
+        if self._renamed:
+            refresh_search_index(self.session, list(self._renamed.items()))
+            self._renamed = {}
         if self._op_rows:
-            insert_rows(self.session, SyncOp.__table__, self._op_rows)
+            insert_tuples(self.session, SyncOp.__table__, self._op_rows)
             self._op_rows = []
+        if self._dirty_clocks:
+            store_clocks(self.session, {k: self._clocks[k] for k in self._dirty_clocks})
+            self._dirty_clocks.clear()
         self.session.flush()
 
 
