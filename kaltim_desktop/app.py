@@ -60,6 +60,19 @@ def start_application(ctx, *, demo: bool, language_given: bool = False) -> int:
     return run_gui(ctx, demo=demo, use_saved_language=not language_given)
 
 
+def run_self_test() -> int:
+    """``--self-test``: check the installation on temporary data, the desktop window included
+    (this module hands the Qt step to the Qt-free :mod:`kaltim_desktop.selftest`)."""
+    from kaltim_desktop.selftest import run_self_test as run_steps
+
+    def show_window(db, actor, data_dir, log_file) -> str:
+        from kaltim_desktop.ui.self_test import show_main_window
+
+        return show_main_window(db, actor, data_dir, log_file)
+
+    return run_steps(gui=show_window)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the application; return the process exit code.
 
@@ -78,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kaltim_desktop.cli import Context, build_parser, run_command
 
     args = build_parser().parse_args(argv)  # exits 2 with a usage message on bad arguments
+    if args.self_test:  # before the data directory: the self-test never touches it
+        return run_self_test()
     try:
         directory = data_dir(args.data_dir)
         if args.demo:

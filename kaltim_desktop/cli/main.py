@@ -100,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
             "(created on first use)"
         ),
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_(
+            "check this installation on temporary data (database, certificate, desktop "
+            "window) and exit; the data directory is not touched"
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
     demo_command.register(commands, _add_json)
