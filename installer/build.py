@@ -135,20 +135,25 @@ def self_test_environment(home: Path) -> dict[str, str]:
     return env
 
 
+def run_built(executable: Path, args: list[str], *, home: Path, cwd: Path):
+    """Run the built program with ``args`` from ``cwd``, in :func:`self_test_environment`."""
+    return subprocess.run(
+        [str(executable), *args],
+        cwd=cwd,
+        env=self_test_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def run_self_test(executable: Path, *, language: str = "en") -> subprocess.CompletedProcess:
     """Run ``executable --self-test`` from a temporary directory outside the source tree."""
     with tempfile.TemporaryDirectory(prefix="kaltim-frozen-") as scratch:
         home = Path(scratch) / "home"
         home.mkdir()
-        return subprocess.run(
-            [str(executable), "--lang", language, "--self-test"],
-            cwd=scratch,
-            env=self_test_environment(home),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_built(executable, ["--lang", language, "--self-test"], home=home, cwd=home)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,28 +51,30 @@ EXCLUDED_MODULES: tuple[str, ...] = (
 BABEL_LOCALES = ("root", "id", "id_ID", "en", "en_001", "en_150", "en_GB", "en_US")
 
 # Bundle paths (relative, forward slashes) left out of the build. Plugins are dropped before
-# PyInstaller looks for the libraries they link, so those libraries stay out too.
+# PyInstaller looks for the libraries they link, so those libraries stay out too. Qt's files are
+# under PySide6/Qt/ on Linux and macOS but directly under PySide6/ on Windows: the patterns are
+# written without the Qt/ and matched against both.
 DROPPED_PATTERNS: tuple[str, ...] = (
-    "PySide6/Qt/translations/*",  # our gettext translator answers Qt's few texts
+    "PySide6/translations/*",  # our gettext translator answers Qt's few texts
     # Qt's PDF image-format plugin would pull libQt6Pdf in; pages are rendered with pypdfium2.
-    "PySide6/Qt/plugins/imageformats/*qpdf*",
+    "PySide6/plugins/imageformats/*qpdf*",
     # The virtual keyboard is written in QML: it would pull QtQuick, QtQml and QtNetwork in.
-    "PySide6/Qt/plugins/platforminputcontexts/*virtualkeyboard*",
+    "PySide6/plugins/platforminputcontexts/*virtualkeyboard*",
     # Network plugins and input over the network (TUIO, VNC): the application opens no socket.
-    "PySide6/Qt/plugins/tls/*",
-    "PySide6/Qt/plugins/networkinformation/*",
-    "PySide6/Qt/plugins/generic/*tuiotouch*",
-    "PySide6/Qt/plugins/platforms/*vnc*",
+    "PySide6/plugins/tls/*",
+    "PySide6/plugins/networkinformation/*",
+    "PySide6/plugins/generic/*tuiotouch*",
+    "PySide6/plugins/platforms/*vnc*",
     # Full-screen embedded platforms (no window system): not a district laptop.
-    "PySide6/Qt/plugins/platforms/*eglfs*",
-    "PySide6/Qt/plugins/platforms/*minimalegl*",
-    "PySide6/Qt/plugins/platforms/*vkkhrdisplay*",
-    "PySide6/Qt/plugins/egldeviceintegrations/*",
+    "PySide6/plugins/platforms/*eglfs*",
+    "PySide6/plugins/platforms/*minimalegl*",
+    "PySide6/plugins/platforms/*vkkhrdisplay*",
+    "PySide6/plugins/egldeviceintegrations/*",
     # The GTK theme would load the system's GTK 3 next to bundled GLib; the app uses Fusion.
-    "PySide6/Qt/plugins/platformthemes/*gtk3*",
-    "PySide6/Qt/plugins/qmltooling/*",
+    "PySide6/plugins/platformthemes/*gtk3*",
+    "PySide6/plugins/qmltooling/*",
     # Qt's own scripts, headers and metatypes are for building against Qt, not running it.
-    "PySide6/Qt/metatypes/*",
+    "PySide6/metatypes/*",
     "PySide6/include/*",
     "PySide6/typesystems/*",
     "PySide6/glue/*",
@@ -92,4 +94,7 @@ def keep_in_bundle(destination: str) -> bool:
     locale = _babel_locale(path)
     if locale is not None:
         return locale in BABEL_LOCALES
-    return not any(fnmatchcase(str(path), pattern) for pattern in DROPPED_PATTERNS)
+    text = str(path)
+    if text.startswith("PySide6/Qt/"):
+        text = "PySide6/" + text.removeprefix("PySide6/Qt/")
+    return not any(fnmatchcase(text, pattern) for pattern in DROPPED_PATTERNS)
