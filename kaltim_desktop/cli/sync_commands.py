@@ -16,6 +16,7 @@ from pathlib import Path
 from kaltim_desktop.cli.output import print_json, print_table, read_password
 from kaltim_desktop.i18n import _
 from kaltim_desktop.services import officers
+from kaltim_desktop.sync.bundles.blobs import photos_text
 
 PASSWORD_ENV = "KALTIM_PASSWORD"
 EXIT_REJECTED = 10
@@ -300,6 +301,7 @@ def describe(result) -> str:
             held=report.get("held_gap", 0) + report.get("held_revoked", 0)
             + report.get("held_clock", 0),
         )  # fmt: skip
+        text += photos_text(report)
         if result.status == "preview":
             text = _("would be applied: {text}").format(text=text)
         sender = _("from {sender}, part {part} of {parts}").format(

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +29,7 @@ from kaltim_desktop.errors import Issue, NotFound, ValidationError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import Household, Photo
 from kaltim_desktop.services.context import Actor, require_role
+from kaltim_desktop.sync.bundles.blobs import store_blob, stored_path
 from kaltim_desktop.sync.oplog import ChangeSet
 
 PHOTOS_FOLDER = "photos"
@@ -79,8 +78,9 @@ def photos_dir(data_dir: Path) -> Path:
 
 
 def photo_path(folder: Path, sha256: str) -> Path:
-    """Where the picture with this content hash is (or will be) stored."""
-    return Path(folder) / sha256[:2] / f"{sha256}.jpg"
+    """Where the picture with this content hash is (or will be) stored (the same place a
+    picture received in a bundle is stored)."""
+    return stored_path(folder, sha256)
 
 
 def _not_a_picture() -> ValidationError:
@@ -171,33 +171,7 @@ def _rgb(image: Image.Image) -> Image.Image:
 
 def store_file(folder: Path, photo: ProcessedPhoto) -> Path:
     """Write the picture under its content hash, atomically; an existing copy is kept as is."""
-    target = photo_path(folder, photo.sha256)
-    if target.exists() and target.stat().st_size == len(photo.data):
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as tmp:
-            tmp.write(photo.data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _sync_directory(target.parent)
-    return target
-
-
-def _sync_directory(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return store_blob(folder, photo.sha256, photo.data)
 
 
 def _clean_caption(caption: str | None) -> str | None:

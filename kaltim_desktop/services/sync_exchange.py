@@ -22,10 +22,11 @@ from kaltim_desktop.services.context import (
     installation_role,
     require_role,
 )
+from kaltim_desktop.services.photos import photos_dir
 from kaltim_desktop.services.sync_identity import local_identity
 from kaltim_desktop.services.sync_trust import get_trust, refresh_trust_file, stored_registry
 from kaltim_desktop.sync import audit
-from kaltim_desktop.sync.bundles import layout
+from kaltim_desktop.sync.bundles import blobs, layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.errors import E_SIZE_LIMIT, message
@@ -90,6 +91,7 @@ def export_bundles(
 
 def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet, ...]:
     cap = layout.SMALL_PART_CAP if small else layout.PART_CAP
+    photos = photos_dir(data_dir)
     sets: list[ExportedSet] = []
     with db.transaction() as session:
         registry = stored_registry(session)
@@ -111,14 +113,16 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
             if device_id is not None and not targets:
                 raise NotFound(_("No enrolled laptop has this device id."))
             for target in targets:
-                counted = _Counted(
-                    peer_lines(session, target.scope, peer_vv(session, target.device_id),
-                               target.device_id)
-                )  # fmt: skip
+                their_vv = peer_vv(session, target.device_id)
+                counted = _Counted(peer_lines(session, target.scope, their_vv, target.device_id))
                 to = Addressees((target.enc_pk,), (recipient_key_id(target.enc_pk),))
+                # Photo files go only where their records go: the laptop's scope.
+                carried = blobs.province_carries(target.device_id, their_vv, target.scope)
                 parts = write_set(
-                    out_dir / target.device_id, sender, to, counted, header, cap=cap,
-                    registry_text=registry.text,
+                    out_dir / target.device_id, sender, to, counted,
+                    {**header, "blobs_wanted": blobs.wanted_here(session, photos, target.scope)},
+                    cap=cap, registry_text=registry.text,
+                    blobs=blobs.outgoing(session, photos, target.device_id, carried, target.scope),
                 )  # fmt: skip
                 sets.append(ExportedSet(target.device_id, tuple(parts), counted.count))
         else:
@@ -128,9 +132,15 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
                 raise KaltimError(message("E_NOT_ENROLLED"))
             sender = _sender(session, data_dir, ROLE_DISTRICT, entry.scope)
             province = next(iter(sorted(registry.province_device_ids())), "")
-            counted = _Counted(own_lines(session, device.device_id, peer_vv(session, province)))
+            acked = peer_vv(session, province)
+            counted = _Counted(own_lines(session, device.device_id, acked))
             to = Addressees(tuple(registry.recipients()), tuple(registry.recipient_ids()))
-            parts = write_set(out_dir, sender, to, counted, header, cap=cap)
+            carried = blobs.laptop_carries(device.device_id, acked)
+            parts = write_set(
+                out_dir, sender, to, counted,
+                {**header, "blobs_wanted": blobs.wanted_here(session, photos)}, cap=cap,
+                blobs=blobs.outgoing(session, photos, province, carried, None),
+            )  # fmt: skip
             sets.append(ExportedSet(province, tuple(parts), counted.count))
             write_marker(data_dir, device.origin, device.last_seq)
         for exported in sets:
@@ -175,7 +185,8 @@ def import_bundles(
     retried first (they may be readable after an application update)."""
     require_role(actor, "operator")
     identity = local_identity(db, data_dir, identity_files)
-    ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema)
+    ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema,
+                        photos=photos_dir(data_dir))  # fmt: skip
     results: list[ImportResult] = []
     if not dry_run:
         results += [r for r in retry_quarantined(db, ctx) if r.status != "quarantined"]
@@ -197,7 +208,8 @@ def import_bundles(
         if not dry_run:
             # Later files are checked against the registry an earlier one may have brought.
             identity = local_identity(db, data_dir, identity_files)
-            ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema)
+            ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema,
+                                photos=photos_dir(data_dir))  # fmt: skip
     return tuple(results)
 
 

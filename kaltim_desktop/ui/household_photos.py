@@ -181,6 +181,8 @@ class HouseholdPhotos(QWidget):
             item = QListWidgetItem(_photo_label(row))
             if not image.isNull():
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
+            else:  # synced from another office: the record is here, its file not yet
+                item.setText(_photo_label(row) + "\n" + _("(photo pending)"))
             item.setToolTip(
                 _("{width} × {height} px, {size} KB").format(
                     width=row.width, height=row.height, size=max(1, row.byte_size // 1024)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kaltim_desktop.i18n import N_, _
 from kaltim_desktop.services.sync_exchange import SyncStatus
+from kaltim_desktop.sync.bundles.blobs import photos_text
 
 
 def status_lines(status: SyncStatus) -> dict[str, str]:
@@ -98,6 +99,7 @@ def results_table(results, parent: QWidget | None = None) -> QTableWidget:
                 detail += f" ({counts})"
             if report.get("gaps"):
                 detail += " — " + _("earlier changes missing: held until they arrive")
+            detail += photos_text(report)
             if report.get("warnings"):
                 detail += " — " + ", ".join(report["warnings"])
         else:

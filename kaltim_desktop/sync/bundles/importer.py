@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyrage
@@ -32,7 +33,7 @@ from kaltim_desktop.models import (
     SyncTrust,
     utcnow,
 )
-from kaltim_desktop.sync.bundles import reader
+from kaltim_desktop.sync.bundles import blobs, reader
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.checks import LocalTrust, Verified, verify_part
 from kaltim_desktop.sync.bundles.errors import (
@@ -64,6 +65,7 @@ class ImportContext:
     identities: tuple[pyrage.x25519.Identity, ...]
     reader_schema: int = SYNC_SCHEMA  # tests simulate an application update with it
     now_ms: int | None = None
+    photos: Path | None = None  # where received photo files are kept (None: not kept)
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,8 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
                 applier.receive(batch)
             applier.release_held()
             applier.flush()
+            photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,
+                                   ctx.photos, store=not dry_run)  # fmt: skip
             if applier.max_hlc.wall_ms:
                 device = this_device(session)
                 merged = receive(
@@ -204,6 +208,7 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
             _merge_peer(session, verified.sender.device_id, manifest.get("vv_applied") or {})
             report = {
                 **applier.outcome.as_dict(),
+                **photos,
                 "ops": manifest.get("ops") or [],
                 "created": manifest.get("created"),
                 "registry_version": verified.registry.version,
