@@ -161,3 +161,24 @@ def test_checks_read_the_upcast_fields_an_old_grant_approval_is_refused(
     result = import_data(province, craft(laptop, province, [*ops, approval]))
     assert (result.status, result.code) == ("rejected", E_OWNERSHIP)
     assert data_hash(province.db) == before
+
+
+@pytest.mark.parametrize(
+    ("schema", "written", "rt"),
+    [(2, {"solar_panel": True}, 3), (0, {"rukun_tetangga": 4}, 4)],
+    ids=["newer-field", "older-name"],
+)
+def test_creates_of_another_schema_apply_today_s_fields(
+    province, laptop, rt_was_rukun_tetangga, schema, written, rt
+):
+    """A household *created* by another schema: newer fields kept aside, older names upcast."""
+    saved = save_household(laptop.db, laptop.actor, family(rt=3))
+    ops = ops_of(laptop)
+    index = next(i for i, op in enumerate(ops) if op["entity"] == "household")
+    fields = {k: v for k, v in ops[index]["set"].items() if not (schema == 0 and k == "rt")}
+    other = {**ops[index], "set": {**fields, **written}, "schema": schema}
+    sent = [*ops[:index], other, *ops[index + 1 :]]
+    result = import_data(province, craft(laptop, province, sent))
+    assert result.status == "applied" and result.report["applied"] == len(ops)
+    assert _rt(province, saved.id) == rt
+    _assert_kept_as_written(province, other)
