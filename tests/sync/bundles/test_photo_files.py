@@ -26,6 +26,7 @@ from kaltim_desktop.sync.oplog import this_device
 from tests.conftest import family
 from tests.sync.bundles.conftest import Site, data_hash, enrol_laptop, make_site, replica_hash
 from tests.sync.bundles.helpers import (
+    craft,
     export_one,
     import_data,
     make_zip,
@@ -221,3 +222,37 @@ def _jpeg(seed: int) -> bytes:
     noise = random.Random(seed).randbytes(64 * 48 * 3)
     Image.frombytes("RGB", (64, 48), noise).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_a_laptop_asks_the_province_for_a_lost_file_and_another_regency_cannot(
+    province, laptop, template_db, tmp_path
+):
+    colleague = make_site(template_db, tmp_path, "colleague")  # Samarinda too
+    enrol_laptop(province, colleague, "64.72")
+    elsewhere = make_site(template_db, tmp_path, "elsewhere")  # Paser
+    enrol_laptop(province, elsewhere, "64.01")
+    (photo,) = _photos(laptop, 1)
+    import_data(province, export_one(laptop).read_bytes())
+    (relay,) = export_bundles(province.db, province.data_dir, province.actor, tmp_path / "r1",
+                              device_id=_device(colleague))  # fmt: skip
+    import_data(colleague, relay.parts[0].path.read_bytes())
+    photo_path(photos_dir(colleague.data_dir), photo.sha256).unlink()  # a disk fault
+
+    # The colleague's next bundle asks for it, and so does a signed bundle from Paser.
+    asked = export_one(colleague)
+    assert _manifest(province, asked.read_bytes())["blobs_wanted"] == [photo.sha256]
+    assert import_data(province, asked.read_bytes()).status == "applied"
+    greedy = craft(elsewhere, province, [], {"blobs_wanted": [photo.sha256]})
+    assert import_data(province, greedy).status == "applied"
+
+    sets = {s.peer: s for s in export_bundles(province.db, province.data_dir, province.actor,
+                                              tmp_path / "r2")}  # fmt: skip
+    (to_colleague,) = sets[_device(colleague)].parts
+    assert [f["sha256"] for f in _blob_entries(to_colleague.manifest)] == [photo.sha256]
+    (to_elsewhere,) = sets[_device(elsewhere)].parts
+    assert _blob_entries(to_elsewhere.manifest) == []  # its record is not in Paser's scope
+    result = import_data(colleague, to_colleague.path.read_bytes())
+    assert result.report["photos_received"] == 1 and result.report["photos_pending"] == 0
+    assert _file(colleague, photo.sha256) == _file(laptop, photo.sha256)
+    colleague.db.dispose()
+    elsewhere.db.dispose()
