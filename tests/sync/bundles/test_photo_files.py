@@ -21,6 +21,7 @@ from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.photos import add_photo, photo_path, photos_dir
 from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles
 from kaltim_desktop.sync.bundles import envelope, layout, reader
+from kaltim_desktop.sync.bundles.blobs import photos_text
 from kaltim_desktop.sync.bundles.errors import E_BAD_SIGNATURE
 from kaltim_desktop.sync.oplog import this_device
 from tests.conftest import family
@@ -127,6 +128,7 @@ def test_a_lost_part_leaves_photos_pending_until_a_later_exchange_brings_them(
     carried = len(_blob_entries(parts[0]))
     assert result.report["photos_received"] == carried
     assert result.report["photos_pending"] == len(rows) - carried > 0
+    assert photos_text(result.report).startswith(f" — {len(rows) - carried} photo")
     with province.db.read() as s:
         assert s.query(Photo).count() == len(rows)
     missing = sorted(r.sha256 for r in rows if _file(province, r.sha256) is None)
@@ -182,6 +184,10 @@ def test_a_file_of_no_record_is_refused_and_the_records_still_apply(province, la
     assert result.status == "applied" and result.report["applied"] == len(ops_of(laptop))
     assert (result.report["photos_received"], result.report["photos_refused"],
             result.report["photos_pending"]) == (0, 1, 1)  # fmt: skip
+    assert photos_text(result.report) == (
+        " — 1 photo pending (its file has not arrived yet)"
+        " — 1 received file refused (it belongs to no photo)"
+    )
     assert _file(province, hashlib.sha256(stranger).hexdigest()) is None
     assert _file(province, photo.sha256) is None
     with province.db.read() as s:
