@@ -53,7 +53,7 @@ ENTITY_NAMES = {
     "household": N_("households"), "person": N_("persons"), "membership": N_("memberships"),
     "house_assessment": N_("house assessments"), "handover": N_("handovers"),
     "grant_award": N_("grants"), "training": N_("trainings"), "enrolment": N_("participants"),
-    "document": N_("documents"),
+    "document": N_("documents"), "photo": N_("photos"),
 }  # fmt: skip
 OUTCOMES = {
     "applied": N_("Imported"), "preview": N_("Ready to import"),
