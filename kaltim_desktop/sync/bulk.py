@@ -84,3 +84,38 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if getter is None:
         getter = _getters[table.name] = itemgetter(*column_keys(table))
     insert_tuples(session, table, list(map(getter, rows)))
+
+
+def drop_secondary_indexes(session: Session, tables: Sequence[Table], keep: set[str]) -> list[str]:
+    """Drop the plain (non-unique) indexes of ``tables`` except those named in ``keep``, in the
+    session's transaction, and return the statements that recreate them.
+
+    For a very large insert into SQLite: building an index once from the finished table (a sort)
+    is several times cheaper than inserting every row into it in key order it does not arrive
+    in. SQLite DDL is transactional, so a rollback restores the indexes too. Other databases
+    keep their indexes (returns no statements).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or not tables:
+        return []
+    names = ", ".join("?" for _ in tables)
+    rows = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({names}) ORDER BY name",
+        tuple(table.name for table in tables),
+    ).all()
+    dropped = []
+    quote = connection.dialect.identifier_preparer.quote
+    for name, sql in rows:
+        if name in keep or sql.lstrip().upper().startswith("CREATE UNIQUE"):
+            continue
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+        dropped.append(sql)
+    return dropped
+
+
+def create_indexes(session: Session, statements: Sequence[str]) -> None:
+    """Recreate the indexes :func:`drop_secondary_indexes` dropped."""
+    connection = session.connection()
+    for sql in statements:
+        connection.exec_driver_sql(sql)

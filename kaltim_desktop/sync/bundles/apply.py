@@ -30,7 +30,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Household, SyncHeldOp, SyncOp, utcnow
-from kaltim_desktop.sync.bulk import column_keys, insert_tuples
+from kaltim_desktop.sync.bulk import (
+    column_keys,
+    create_indexes,
+    drop_secondary_indexes,
+    insert_tuples,
+)
 from kaltim_desktop.sync.bundles.errors import (
     E_DAMAGED,
     E_FORK,
@@ -68,6 +73,11 @@ if column_keys(SyncOp.__table__) != _OP_COLUMNS:
 FLUSH_EVERY = 20_000  # op rows buffered before they are written (bounds memory)
 _CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
 _CHUNK = 500  # ids per IN (...) list
+# An import of at least this many ops into a database holding fewer rebuilds the secondary
+# indexes of the tables it writes at its end instead of inserting into them row by row.
+BULK_MIN_OPS = 50_000
+# The indexes the apply itself reads (stored regions and vectors, renames) stay.
+_READ_INDEXES = frozenset(("ix_sync_op_entity_id",))
 
 
 def in_scope(region: str | None, scope: tuple[str, ...]) -> bool:
@@ -151,6 +161,25 @@ class Applier:
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self.max_hlc = Hlc(0, 0)
         self._times: dict[int, Any] = {}
+        self._rebuild: list[str] = []  # indexes dropped by expect(), recreated by finish()
+
+    def expect(self, ops: int) -> None:
+        """Announce how many ops the import brings. A very large import into a database that
+        holds fewer ops (a laptop's first download, a province's first year) drops the
+        secondary indexes of the tables it writes; :meth:`finish` builds them again, in the
+        same transaction (measured at 100,000 households: half the insert time)."""
+        if ops < BULK_MIN_OPS or self._rebuild:
+            return
+        if ops < self.session.scalar(select(func.count()).select_from(SyncOp)):
+            return
+        tables = [*(model.__table__ for model in REPLICATED.values()), SyncOp.__table__]
+        self._rebuild = drop_secondary_indexes(self.session, tables, keep=_READ_INDEXES)
+
+    def finish(self) -> None:
+        """Write what is buffered and rebuild the indexes :meth:`expect` dropped."""
+        self.flush()
+        create_indexes(self.session, self._rebuild)
+        self._rebuild = []
 
     # ---- state -----------------------------------------------------------------------------
 

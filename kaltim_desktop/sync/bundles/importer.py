@@ -33,7 +33,7 @@ from kaltim_desktop.models import (
     SyncTrust,
     utcnow,
 )
-from kaltim_desktop.sync.bundles import blobs, reader
+from kaltim_desktop.sync.bundles import blobs, layout, reader
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.checks import LocalTrust, Verified, verify_part
 from kaltim_desktop.sync.bundles.errors import (
@@ -191,10 +191,11 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
                 session, _policy(session, verified, ctx, manifest.get("bundle_id")),
                 now_ms=ctx.now_ms,
             )  # fmt: skip
+            applier.expect(_op_count(manifest))
             for batch in reader.read_ops(part):
                 applier.receive(batch)
             applier.release_held()
-            applier.flush()
+            applier.finish()
             photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,
                                    ctx.photos, store=not dry_run)  # fmt: skip
             if applier.max_hlc.wall_ms:
@@ -226,6 +227,13 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
         if exc.code == E_FORK and not dry_run:
             _block_origin(db, exc)
         raise
+
+
+def _op_count(manifest: dict[str, Any]) -> int:
+    """The ops the part holds, as its verified manifest lists them."""
+    return sum(
+        entry["count"] for entry in manifest["files"] if layout.OPS_NAME.fullmatch(entry["path"])
+    )
 
 
 def _warnings(applier: Applier, verified: Verified) -> list[str]:

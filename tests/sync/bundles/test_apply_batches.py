@@ -2,7 +2,8 @@
 """The applier works per batch: what a batch's updates read (version vectors, stored regions)
 is loaded before its loop, and rows are buffered and written in bulk. These tests pin down that
 the result is the one op-by-op application gives, whatever the buffer and cache sizes: updates
-in the part of their create, renames, and updates of records of an earlier import."""
+in the part of their create, renames, and updates of records of an earlier import; and a large
+import, which rebuilds the secondary indexes at its end, leaves the schema as it was."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import dataclasses
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kaltim_desktop.models import Household, PersonNameToken, RecordClock, new_id
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.sync.bundles import apply
+from kaltim_desktop.sync.bundles.errors import E_SCOPE
 from tests.conftest import family
-from tests.sync.bundles.conftest import replica_hash
-from tests.sync.bundles.helpers import export_one, import_data
+from tests.sync.bundles.conftest import data_hash, replica_hash
+from tests.sync.bundles.helpers import craft, export_one, import_data, many_households, ops_of
 
 
 def _clocks(site) -> dict[tuple[str, str], dict]:
@@ -62,3 +64,48 @@ def test_updates_and_renames_give_the_senders_tables(province, laptop, tiny_buff
         assert s.get(Household, saved.id).rt == 9
         tokens = set(s.scalars(select(PersonNameToken.token)))
     assert {"fauzi", "siti", "budi"} <= tokens and not {"fauzan", "fikri"} & tokens
+
+
+def _indexes(db) -> list[tuple[str, str]]:
+    with db.read() as s:
+        return sorted(s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")))
+
+
+@pytest.fixture
+def bulk_from_one_op(monkeypatch):
+    """Every import counts as a large one; records the indexes each import dropped."""
+    monkeypatch.setattr(apply, "BULK_MIN_OPS", 1)
+    dropped: list[list[str]] = []
+    original = apply.drop_secondary_indexes
+
+    def recording(*args, **kwargs):
+        dropped.append(original(*args, **kwargs))
+        return dropped[-1]
+
+    monkeypatch.setattr(apply, "drop_secondary_indexes", recording)
+    return dropped
+
+
+def test_a_large_import_rebuilds_the_indexes_it_dropped(province, laptop, bulk_from_one_op):
+    many_households(laptop, 5)
+    data = export_one(laptop).read_bytes()
+    indexes = _indexes(province.db)
+    before = data_hash(province.db)
+    assert import_data(province, data, dry_run=True).status == "preview"
+    assert _indexes(province.db) == indexes and data_hash(province.db) == before
+    assert import_data(province, data).status == "applied"
+    assert any("ix_person_nik" in sql for sql in bulk_from_one_op[-1])  # it did drop them
+    assert "ix_sync_op_entity_id" not in str(bulk_from_one_op)  # read by the apply: kept
+    assert _indexes(province.db) == indexes
+    assert replica_hash(province.db) == replica_hash(laptop.db)
+
+
+def test_a_refused_large_import_keeps_its_indexes(province, laptop, bulk_from_one_op):
+    many_households(laptop, 5)
+    ops = ops_of(laptop)
+    outside = [*ops, {**ops[-1], "seq": len(ops) + 1, "partition": "64.03.01.2001"}]
+    indexes, before = _indexes(province.db), data_hash(province.db)
+    result = import_data(province, craft(laptop, province, outside))
+    assert (result.status, result.code) == ("rejected", E_SCOPE)
+    assert bulk_from_one_op and bulk_from_one_op[-1]  # dropped, then rolled back
+    assert _indexes(province.db) == indexes and data_hash(province.db) == before
