@@ -58,27 +58,36 @@ BASE_MS = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
 
 class DemoIds:
-    """Reproducible UUIDv7-formatted ids: time field = :data:`BASE_MS` plus a counter, version
-    7, RFC 4122 variant, and the 74 remaining bits from a seeded generator.
+    """Reproducible ids of the same structure and entropy as the application's own
+    (``uuid_utils.uuid7``): 48 bits of milliseconds, version 7, a 42-bit counter started at a
+    random value in each millisecond and counting up, the RFC 4122 variant, and 32 random low
+    bits, all drawn from a seeded generator instead of the clock.
 
-    The counter keeps them unique and increasing, so inserts append to the B-trees as real
-    UUIDv7 ids do.
+    The demo moves to the next millisecond for every household (:meth:`next_millisecond`), as
+    an officer saving one household a time would; the ids made for it share that millisecond.
     """
 
     def __init__(self, rng: random.Random, base_ms: int = BASE_MS) -> None:
         self._rng = rng
-        self._next_ms = base_ms
+        self._ms = base_ms - 1
+        self._counter = 0
+        self.next_millisecond()
+
+    def next_millisecond(self) -> None:
+        self._ms += 1
+        self._counter = self._rng.getrandbits(41)  # the top bit stays free to count into
 
     def __call__(self) -> str:
-        ms = self._next_ms & 0xFFFF_FFFF_FFFF
-        self._next_ms += 1
-        bits = self._rng.getrandbits(74)
+        ms = self._ms & 0xFFFF_FFFF_FFFF
+        counter = self._counter
+        self._counter += 1
         value = (
             (ms << 80)
             | (0x7 << 76)  # version 7
-            | ((bits >> 62) << 64)  # rand_a: 12 bits
+            | ((counter >> 30) << 64)  # rand_a: the counter's high 12 bits
             | (0b10 << 62)  # variant
-            | (bits & ((1 << 62) - 1))  # rand_b: 62 bits
+            | ((counter & ((1 << 30) - 1)) << 32)  # the counter's low 30 bits
+            | self._rng.getrandbits(32)
         )
         h = f"{value:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -127,7 +136,7 @@ class _Generator:
         rng = random.Random(seed)
         # Ids come from their own stream so that adding a field to the demo later does not
         # shift every id after it.
-        new_id = DemoIds(random.Random(f"kaltim-demo-ids/{seed}"))
+        new_id = self.new_id = DemoIds(random.Random(f"kaltim-demo-ids/{seed}"))
         self.people = FamilyFactory(rng, new_id, today)
         self.programmes = ProgrammeFactory(rng, new_id, today)
         self.today = today
@@ -137,11 +146,13 @@ class _Generator:
         self.out.append((entity, fields, entity_id, partition))
 
     def trainings(self, count: int) -> None:
+        self.new_id.next_millisecond()
         for training_id, fields in self.programmes.training_list(count):
             self.emit("training", fields, training_id, fields["regency_code"])
 
     def family(self) -> None:
         people, programmes, rng = self.people, self.programmes, self.people.rng
+        self.new_id.next_millisecond()
         family: Family = people.family()
         household_id, village = family.household_id, family.fields["village_code"]
         self.emit("household", family.fields, household_id, village)

@@ -30,7 +30,7 @@ from kaltim_desktop.sync.bundles import blobs, layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.errors import E_SIZE_LIMIT, message
-from kaltim_desktop.sync.bundles.exporter import applied_vv, own_lines, peer_lines, peer_vv
+from kaltim_desktop.sync.bundles.exporter import applied_vv, own_ops, peer_ops, peer_vv
 from kaltim_desktop.sync.bundles.importer import (
     REJECTED,
     ImportContext,
@@ -114,7 +114,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
                 raise NotFound(_("No enrolled laptop has this device id."))
             for target in targets:
                 their_vv = peer_vv(session, target.device_id)
-                counted = _Counted(peer_lines(session, target.scope, their_vv, target.device_id))
+                counted = _Counted(peer_ops(session, target.scope, their_vv, target.device_id))
                 to = Addressees((target.enc_pk,), (recipient_key_id(target.enc_pk),))
                 # Photo files go only where their records go: the laptop's scope.
                 carried = blobs.province_carries(target.device_id, their_vv, target.scope)
@@ -133,7 +133,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
             sender = _sender(session, data_dir, ROLE_DISTRICT, entry.scope)
             province = next(iter(sorted(registry.province_device_ids())), "")
             acked = peer_vv(session, province)
-            counted = _Counted(own_lines(session, device.device_id, acked))
+            counted = _Counted(own_ops(session, device.device_id, acked))
             to = Addressees(tuple(registry.recipients()), tuple(registry.recipient_ids()))
             carried = blobs.laptop_carries(device.device_id, acked)
             parts = write_set(

@@ -26,7 +26,7 @@ from kaltim_desktop.sync import audit
 from kaltim_desktop.sync.bulk import insert_rows
 from kaltim_desktop.sync.clocks import record_clock, store_clock
 from kaltim_desktop.sync.hlc import Hlc, tick
-from kaltim_desktop.sync.ops import SYNC_SCHEMA, Op, encode_parts, ops_digest
+from kaltim_desktop.sync.ops import SYNC_SCHEMA, Op, derived_op_id, encode_parts, ops_digest
 from kaltim_desktop.sync.projection import (
     check_fields,
     create_row,
@@ -246,7 +246,8 @@ class ChangeSet:
         seq = self._first_seq + len(self._op_rows)
         if self._op_rows:
             self._hlc = tick(self._hlc, 0)  # same wall time, next counter
-        op_id, hlc = new_id(), str(self._hlc)
+        # Derived from (origin, seq), so bundles need not carry it (see ops.derived_op_id).
+        op_id, hlc = derived_op_id(self.origin, seq), str(self._hlc)
         encoded = encode_parts(
             self.origin, seq, op_id, hlc, entity, entity_id, action, base, set_fields, prev,
             partition, self.actor,

@@ -9,6 +9,8 @@ package.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -113,6 +115,30 @@ def encode_parts(
         )
     )  # fmt: skip
     return EncodedOp(base_json, fields, prev_json, sha256_hex(text))
+
+
+_SEQ_LIMIT = 1 << 62
+
+
+@functools.lru_cache(maxsize=1024)
+def _op_id_prefix(origin: str) -> int:
+    """60 bits of SHA-256 of the origin, with the version (8) and variant bits of RFC 9562."""
+    digest = hashlib.sha256(b"kaltim-op-id/" + origin.encode("utf-8", "surrogatepass")).digest()
+    bits = int.from_bytes(digest[:8], "big")
+    return ((bits >> 16) << 80) | (0x8 << 76) | (((bits >> 4) & 0xFFF) << 64) | (0b10 << 62)
+
+
+def derived_op_id(origin: str, seq: int) -> str:
+    """The op id of ``(origin, seq)``: a UUIDv8 of 60 bits of the origin's hash and the seq.
+
+    Unique as ``(origin, seq)`` is (forks are refused before anything is stored), and a bundle
+    need not carry it: the reader derives it again. Ops written before this rule keep their
+    random UUIDv7 ids, which travel as they are (a version-7 id never equals a version-8 one).
+    """
+    if type(seq) is not int or not 0 < seq < _SEQ_LIMIT:
+        return ""
+    text = f"{_op_id_prefix(origin) | seq:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _nullable(value: str | None) -> str:

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Choosing the ops a bundle carries, as canonical JSON lines read straight from the op log.
+"""Choosing the ops a bundle carries, as op dicts read straight from the op log.
 
 A laptop sends every op of its own origins the province has not acknowledged (cumulative: a
 lost stick is repaired by the next export). The province sends a laptop every op in the
 laptop's scope that the laptop has not reported as applied, in HLC order (causal order across
-origins). Each line is checked against the stored op hash on the way out, so a damaged op log
-is noticed here and not at the receiver.
+origins). Each op's canonical text is rebuilt from the stored columns and checked against the
+stored op hash on the way out, so a damaged op log is noticed here and not at the receiver.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,16 +55,23 @@ def canonical_line(row) -> str:
     )  # fmt: skip
 
 
-def _lines(session: Session, sql: str, params: dict) -> Iterator[tuple[tuple, str]]:
+def _ops(session: Session, sql: str, params: dict) -> Iterator[dict[str, Any]]:
     cursor = session.connection().exec_driver_sql(sql, params)
+    loads, sha256 = json.loads, hashlib.sha256
     while rows := cursor.fetchmany(5000):
         for row in rows:
-            line = canonical_line(row)
-            if hashlib.sha256(line.encode("utf-8")).hexdigest() != row[13]:
+            if sha256(canonical_line(row).encode("utf-8")).hexdigest() != row[13]:
                 raise KaltimError(
                     _("The change log of this database is damaged; run the database check.")
                 )
-            yield row, line
+            base, fields, prev = row[7], row[8], row[9]
+            yield {
+                "origin": row[0], "seq": row[1], "op_id": row[2], "hlc": row[3],
+                "entity": row[4], "entity_id": row[5], "action": row[6],
+                "base": {} if base == "{}" else loads(base), "set": loads(fields),
+                "prev": {} if prev == "{}" else loads(prev), "partition": row[10],
+                "actor": row[11], "schema": row[12],
+            }  # fmt: skip
 
 
 def applied_vv(session: Session) -> dict[str, int]:
@@ -77,21 +85,17 @@ def peer_vv(session: Session, device_id: str) -> dict[str, int]:
     return json.loads(peer.vv_applied) if peer is not None else {}
 
 
-def own_lines(
-    session: Session, device_id: str, acked: dict[str, int]
-) -> Iterator[tuple[str, int, str]]:
+def own_ops(session: Session, device_id: str, acked: dict[str, int]) -> Iterator[dict[str, Any]]:
     """This laptop's ops the province has not acknowledged, per origin in seq order."""
     origins = [o for o in applied_vv(session) if o.rpartition("#")[0] == device_id]
     for origin in sorted(origins):
         sql = f"{_COLUMNS} WHERE origin = :origin AND seq > :after ORDER BY seq"
-        params = {"origin": origin, "after": acked.get(origin, 0)}
-        for row, line in _lines(session, sql, params):
-            yield row[0], row[1], line
+        yield from _ops(session, sql, {"origin": origin, "after": acked.get(origin, 0)})
 
 
-def peer_lines(
+def peer_ops(
     session: Session, scope: tuple[str, ...], their_vv: dict[str, int], device_id: str
-) -> Iterator[tuple[str, int, str]]:
+) -> Iterator[dict[str, Any]]:
     """Ops in ``scope`` the laptop ``device_id`` has not applied, in HLC order.
 
     Each origin is read in its primary-key order (no sort of the whole log) and the origins
@@ -103,18 +107,21 @@ def peer_lines(
             continue  # the laptop's own changes: it has them
         sql = f"{_COLUMNS} WHERE origin = :origin AND seq > :after ORDER BY seq"
         params = {"origin": origin, "after": their_vv.get(origin, 0)}
-        streams.append(_lines(session, sql, params))
-    merged = heapq.merge(*streams, key=lambda item: Hlc.parse(item[0][3]))
+        streams.append(_ops(session, sql, params))
+    merged = streams[0] if len(streams) == 1 else heapq.merge(
+        *streams, key=lambda op: Hlc.parse(op["hlc"])
+    )  # fmt: skip
     regions: dict[str, str | None] = {}
-    for row, line in merged:
-        origin, seq, entity, entity_id, partition = row[0], row[1], row[4], row[5], row[10]
+    for op in merged:
+        partition = op["partition"]
         if partition is None:
             # Records without a partition (issued documents) go where their household is.
+            entity, entity_id = op["entity"], op["entity_id"]
             if entity_id not in regions:
                 regions[entity_id] = _household_region(session, entity, entity_id)
             partition = regions[entity_id]
         if in_scope(partition, scope):
-            yield origin, seq, line
+            yield op
 
 
 def _household_region(session: Session, entity: str, entity_id: str) -> str | None:

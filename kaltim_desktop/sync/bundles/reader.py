@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Reading one bundle part strictly: decrypt, read the ZIP directory, check names, sizes and
-hashes against the signed manifest, decompress ops with bounded output.
+hashes against the signed manifest, decompress ops with bounded output and decode them strictly.
 
 Nothing here trusts the content; :mod:`.checks` verifies the signature and the sender before
 :func:`read_ops` is called. Every failure is a :class:`BundleRejected` with a stable code.
@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pyrage
 
-from kaltim_desktop.sync.bundles import envelope, layout
+from kaltim_desktop.sync.bundles import compression, envelope, layout
+from kaltim_desktop.sync.bundles.codec_decode import Damaged, decode_ops
 from kaltim_desktop.sync.bundles.errors import (
     E_BAD_SIGNATURE,
     E_DAMAGED,
@@ -143,39 +142,15 @@ def check_members(part: Part) -> None:
         raise BundleRejected(E_SIZE_LIMIT, "declared content too large")
 
 
-def _inflate(data: bytes, usize: int) -> bytes:
-    """Decompress at most ``usize`` bytes: a bomb stops at the declared size."""
-    inflater = zlib.decompressobj(31)
-    try:
-        out = inflater.decompress(data, usize + 1)
-    except zlib.error as exc:
-        raise BundleRejected(E_DAMAGED, "ops decompression") from exc
-    if len(out) > usize or inflater.unconsumed_tail:
-        raise BundleRejected(E_SIZE_LIMIT, "ops larger than declared")
-    if len(out) != usize or not inflater.eof:
-        raise BundleRejected(E_DAMAGED, "ops shorter than declared")
-    return out
-
-
 def read_ops(part: Part) -> Iterator[list[dict[str, Any]]]:
     """Yield, per ops member in order, the list of op dicts it holds."""
     for entry in part.manifest["files"]:
         name = entry["path"]
         if not layout.OPS_NAME.fullmatch(name):
             continue
-        text = _inflate(part.members[name], int(entry["usize"])).decode("utf-8")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if len(lines) != entry.get("count"):
-            raise BundleRejected(E_DAMAGED, "ops count")
-        batch = []
-        for line in lines:
-            try:
-                op = json.loads(line)
-            except ValueError as exc:
-                raise BundleRejected(E_DAMAGED, "op line") from exc
-            if not isinstance(op, dict):
-                raise BundleRejected(E_DAMAGED, "op line")
-            batch.append(op)
-        yield batch
+        body = compression.decompress(part.members[name], int(entry["usize"]))
+        try:
+            ops = decode_ops(body, entry["count"])
+        except Damaged as exc:
+            raise BundleRejected(E_DAMAGED, "ops member") from exc
+        yield ops

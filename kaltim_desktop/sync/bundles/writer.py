@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writing a set of bundle parts: ops → gzip chunks → parts under the size cap → signed
-manifest → ZIP → age encryption → ``.tmp`` file, fsync, rename, re-read and verify.
+"""Writing a set of bundle parts: ops → columnar members (:mod:`.codec`), xz-compressed → parts
+under the size cap → signed manifest → ZIP → age encryption → ``.tmp`` file, fsync, rename,
+re-read and verify.
 
 A failure (disk full, stick pulled out) leaves at most a ``.tmp`` file, which importers ignore;
 a finished ``.ksb`` is always complete.
@@ -12,8 +13,8 @@ import hashlib
 import io
 import os
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import pyrage
 
 from kaltim_desktop.models import new_id
-from kaltim_desktop.sync.bundles import envelope, layout
+from kaltim_desktop.sync.bundles import codec, compression, envelope, layout
 from kaltim_desktop.trust.keys import DeviceKey
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed ZIP timestamps: the real time is in the signed manifest
@@ -79,36 +80,47 @@ class WrittenPart:
     manifest: dict[str, Any] = field(repr=False)
 
 
-def _chunks(lines: Iterable[tuple[str, int, str]]) -> list[_Chunk]:
-    """Compress ``(origin, seq, canonical line)`` into members of ≤ CHUNK_USIZE bytes."""
-    chunks: list[_Chunk] = []
-    pieces: list[bytes] = []
-    usize = 0
+def _ranges(ops: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """origin -> [first, last, count] of the ops of one member (for the manifest)."""
     ranges: dict[str, list[int]] = {}
-
-    def close() -> None:
-        nonlocal pieces, usize, ranges
-        if pieces:
-            compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip container
-            data = compressor.compress(b"".join(pieces)) + compressor.flush()
-            count = sum(r[2] for r in ranges.values())
-            chunks.append(_Chunk(data, usize, count, ranges))
-        pieces, usize, ranges = [], 0, {}
-
-    for origin, seq, line in lines:
-        encoded = line.encode("utf-8") + b"\n"
-        if usize + len(encoded) > layout.CHUNK_USIZE:
-            close()
-        pieces.append(encoded)
-        usize += len(encoded)
+    for op in ops:
+        origin, seq = op.get("origin"), op.get("seq")
+        if type(origin) is not str or type(seq) is not int:
+            continue  # not a valid op: it travels, and the receiver refuses it
         current = ranges.get(origin)
         if current is None:
             ranges[origin] = [seq, seq, 1]
         else:
             current[0], current[1] = min(current[0], seq), max(current[1], seq)
             current[2] += 1
-    close()
-    return chunks
+    return ranges
+
+
+def _chunk(ops: list[dict[str, Any]]) -> Callable[[], _Chunk]:
+    """Encode ``ops`` now, compress in the background (``lzma`` releases the GIL, so the
+    next member is encoded meanwhile); the returned callable waits for the result."""
+    body = codec.encode_ops(ops)
+    ranges = _ranges(ops)
+    count = len(ops)
+    future = _COMPRESSOR.submit(compression.compress, body)
+    return lambda: _Chunk(future.result(), len(body), count, ranges)
+
+
+_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ksb-compress")
+
+
+def _chunks(ops: Iterable[dict[str, Any]]) -> list[_Chunk]:
+    """Encode and compress ops into members of at most CHUNK_OPS ops each, in order."""
+    pending: list[Callable[[], _Chunk]] = []
+    batch: list[dict[str, Any]] = []
+    for op in ops:
+        batch.append(op)
+        if len(batch) == layout.CHUNK_OPS:
+            pending.append(_chunk(batch))
+            batch = []
+    if batch:
+        pending.append(_chunk(batch))
+    return [wait() for wait in pending]
 
 
 # What one ops member adds besides its data: its manifest entry (base64 in the envelope) and
@@ -231,16 +243,17 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def write_set(
-    out_dir: Path, sender: Sender, to: Addressees, lines: Iterable[tuple[str, int, str]],
+    out_dir: Path, sender: Sender, to: Addressees, ops: Iterable[dict[str, Any]],
     header: dict[str, Any], *, cap: int = layout.PART_CAP, registry_text: str | None = None,
     blobs: Iterable[BlobSource] = (),
 ) -> list[WrittenPart]:  # fmt: skip
-    """Write every op of ``lines``, then every blob, into as few parts as the cap allows (at
-    least one part, which then carries only acknowledgements and the registry)."""
+    """Write every op of ``ops`` (dicts with the keys of ``codec.OP_KEYS``), then every blob,
+    into as few parts as the cap allows (at least one part, which then carries only
+    acknowledgements and the registry)."""
     # The certificate and registry are stored once in the ZIP and hashed in the manifest.
     reserve = layout.PART_RESERVE + len(sender.certificate) + len(registry_text or "")
     budget = max(cap - reserve - cap // 1000, 4096)
-    groups = _group(_chunks(lines), budget, blobs)
+    groups = _group(_chunks(ops), budget, blobs)
     set_id = new_id()
     written: list[WrittenPart] = []
     out_dir.mkdir(parents=True, exist_ok=True)

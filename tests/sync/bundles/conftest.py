@@ -104,16 +104,31 @@ def data_hash(db: Database) -> str:
 @pytest.fixture(scope="module")
 def big_pair(template_db, tmp_path_factory):
     """A province and a laptop whose first bundle spans several 64 KiB age chunks (shared by a
-    module's tests, which must only refuse bundles, never apply them)."""
-    from tests.sync.bundles.helpers import export_one, many_households
+    module's tests, which must only refuse bundles, never apply them).
+
+    Columnar ops compress so well that a few hundred households fit in one chunk, so the part
+    also carries a file (random bytes, like a photo) after its ops."""
+    import os
+
+    from kaltim_desktop.sync.bundles import writer
+    from kaltim_desktop.sync.replay import read_ops
+    from tests.sync.bundles.helpers import many_households, sender_of, to_province
 
     root = tmp_path_factory.mktemp("pair")
     province = make_site(template_db, root, "province")
     province_init(province.db, province.data_dir, province.actor, root / "safe" / "escrow.txt")
     laptop = make_site(template_db, root, "laptop")
     enrol_laptop(province, laptop, "64.72")
-    many_households(laptop, 1400)
-    yield province, laptop, export_one(laptop)
+    many_households(laptop, 300)
+    photo = os.urandom(200_000)
+    blob = writer.BlobSource(hashlib.sha256(photo).hexdigest(), len(photo), lambda: photo)
+    with laptop.db.read() as session:
+        ops = list(read_ops(session))
+    (part,) = writer.write_set(
+        laptop.data_dir / "usb", sender_of(laptop), to_province(province), ops,
+        {"vv_applied": {}}, blobs=[blob],
+    )  # fmt: skip
+    yield province, laptop, part.path
     province.db.dispose()
     laptop.db.dispose()
 

@@ -15,7 +15,6 @@ from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles
 from kaltim_desktop.services.sync_trust import get_trust, stored_registry
 from kaltim_desktop.sync.bundles import envelope, writer
 from kaltim_desktop.sync.bundles.importer import ImportResult
-from kaltim_desktop.sync.canonical import canonical_json
 from kaltim_desktop.sync.oplog import this_device
 from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.sync.replay import read_ops
@@ -98,8 +97,7 @@ def craft(
     sender: writer.Sender | None = None,
 ) -> bytes:  # fmt: skip
     """A bundle signed by ``laptop``'s real key holding exactly ``ops`` (any content)."""
-    lines = [(op["origin"], op["seq"], canonical_json(op)) for op in ops]
-    chunks = writer._chunks(lines)
+    chunks = writer._chunks(ops)
     data, _manifest = writer.build_part(
         sender or sender_of(laptop), to_province(province), chunks,
         {"vv_applied": {}, "set_id": "s", "part": 1, "parts": 1, **(header or {})}, None,

@@ -14,7 +14,6 @@ import pytest
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.sync.bundles import layout, reader, writer
 from kaltim_desktop.sync.bundles.errors import E_BAD_SIGNATURE, E_DAMAGED, BundleRejected
-from kaltim_desktop.sync.canonical import canonical_json
 from tests.conftest import family
 from tests.sync.bundles.conftest import data_hash
 from tests.sync.bundles.helpers import (
@@ -45,12 +44,11 @@ def _open(province, path) -> reader.Part:
 
 def test_blobs_follow_the_ops_and_spill_into_further_parts(province, laptop, tmp_path):
     save_household(laptop.db, laptop.actor, family())
-    lines = [(op["origin"], op["seq"], canonical_json(op)) for op in ops_of(laptop)]
     blobs = [_blob(300_000) for _ in range(5)]
     cap = 1024 * 1024
     parts = writer.write_set(
-        tmp_path / "out", sender_of(laptop), to_province(province), lines, {"vv_applied": {}},
-        cap=cap, blobs=[source for source, _ in blobs],
+        tmp_path / "out", sender_of(laptop), to_province(province), ops_of(laptop),
+        {"vv_applied": {}}, cap=cap, blobs=[source for source, _ in blobs],
     )  # fmt: skip
     assert all(p.size <= cap for p in parts)
     # The ops' part takes blobs while room is left; the rest go in further parts.

@@ -97,7 +97,7 @@ def test_tampered_plaintext_reencrypted_with_the_public_key_is_refused(big_pair)
     entries = members(_plain(province, path))
     names = [name for name, _ in entries]
     assert names[0] == "manifest.dsse.json" and "certs/sender.json" in names
-    ops_index = names.index("ops/000001.jsonl.gz")
+    ops_index = names.index("ops/000001.kop")
     # A byte of an ops file: its hash no longer matches the signed manifest.
     changed = list(entries)
     data = bytearray(changed[ops_index][1])
@@ -118,34 +118,35 @@ def test_hostile_zip_layouts_are_refused_before_any_write(big_pair):
     entries = members(_plain(province, path))
     for hostile in (
         [*entries, ("../evil.txt", b"x")],
-        [*entries, ("ops/000001.jsonl.gz", b"again")],
-        [*entries, ("ops/000999.jsonl.gz", b"unlisted")],
+        [*entries, ("ops/000001.kop", b"again")],
+        [*entries, ("ops/000999.kop", b"unlisted")],
         [*entries, ("/etc/passwd", b"x")],
     ):
         _refused(province, reencrypt_for_province(province, make_zip(hostile)), {
             E_UNLISTED_MEMBER
         })  # fmt: skip
-    many = make_zip([(f"ops/{i:06d}.jsonl.gz", b"") for i in range(layout.MAX_MEMBERS + 1)])
+    many = make_zip([(f"ops/{i:06d}.kop", b"") for i in range(layout.MAX_MEMBERS + 1)])
     _refused(province, reencrypt_for_province(province, many), {E_SIZE_LIMIT})
 
 
 def test_a_decompression_bomb_stops_at_the_declared_size(big_pair):
     province, laptop, path = big_pair
-    import gzip
     import hashlib
 
-    bomb = gzip.compress(b"\n" * (50 * 1024 * 1024))
+    from kaltim_desktop.sync.bundles.compression import compress
+
+    bomb = compress(b"\0" * (50 * 1024 * 1024))
     entries = members(_plain(province, path))
     envelope = json.loads(entries[0][1])
     manifest = json.loads(base64.b64decode(envelope["payload"]))
     kept = [e for e in manifest["files"] if not e["path"].startswith("ops/")]
     manifest["files"] = [
         *kept,
-        {"path": "ops/000001.jsonl.gz", "sha256": hashlib.sha256(bomb).hexdigest(),
+        {"path": "ops/000001.kop", "sha256": hashlib.sha256(bomb).hexdigest(),
          "size": len(bomb), "usize": 100, "count": 1},
     ]  # fmt: skip
     others = [(n, d) for n, d in entries[1:] if not n.startswith("ops/")]
-    plain = signed_zip(laptop, manifest, [*others, ("ops/000001.jsonl.gz", bomb)])
+    plain = signed_zip(laptop, manifest, [*others, ("ops/000001.kop", bomb)])
     _refused(province, reencrypt_for_province(province, plain), {E_SIZE_LIMIT})
 
 

@@ -26,9 +26,9 @@ from tests.sync.bundles.helpers import craft, export_one, import_data, many_hous
 def four_parts(province, laptop, monkeypatch):
     many_households(laptop, 40)
     monkeypatch.setattr(layout, "PART_RESERVE", 3000)
-    monkeypatch.setattr(layout, "CHUNK_USIZE", 3000)
+    monkeypatch.setattr(layout, "CHUNK_OPS", 10)
     # The smallest cap that gives four parts (it depends on the certificate's length).
-    for cap in range(8000, 16000, 250):
+    for cap in range(4000, 16000, 100):
         monkeypatch.setattr(layout, "PART_CAP", cap)
         (exported,) = export_bundles(
             laptop.db, laptop.data_dir, laptop.actor, laptop.data_dir / f"o{cap}"
