@@ -70,7 +70,11 @@ def run_self_test() -> int:
 
         return show_main_window(db, actor, data_dir, log_file)
 
-    return run_steps(gui=show_window)
+    try:
+        return run_steps(gui=show_window)
+    except BrokenPipeError:  # the reader went away (| head), as for the commands below
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,8 +15,10 @@ import the Qt layer), and ``QT_QPA_PLATFORM`` is set to ``offscreen`` before it 
 from __future__ import annotations
 
 import gettext
+import importlib
 import logging
 import os
+import pkgutil
 import shutil
 import sys
 import tempfile
@@ -109,6 +111,35 @@ def check_application_files() -> str:
     return _("{domains} catalogues, {fonts} fonts, {regions} regions, schema {revision}").format(
         domains=len(i18n.DOMAINS), fonts=len(fonts), regions=len(tree), revision=head
     )
+
+
+QT_LAYER = ("kaltim_desktop.ui", "kaltim_desktop.app")
+"""Modules that import Qt: loaded by the desktop step, never by this Qt-free module."""
+
+
+def core_module_names() -> list[str]:
+    """Every module of the package outside the Qt layer, found on disk or in the bundle."""
+    names: list[str] = []
+
+    def walk(path: list[str], prefix: str) -> None:
+        for info in pkgutil.iter_modules(path, prefix):
+            if info.name.startswith(QT_LAYER):
+                continue
+            names.append(info.name)
+            if info.ispkg:
+                walk(importlib.import_module(info.name).__path__, info.name + ".")
+
+    walk(list(kaltim_desktop.__path__), "kaltim_desktop.")
+    return sorted(names)
+
+
+def import_core_modules() -> str:
+    """Import them all: a module the build left out, or a library only it uses (the sync
+    compression, a rarely used export), fails here rather than when an officer first needs it."""
+    names = core_module_names()
+    for name in names:
+        importlib.import_module(name)
+    return _("{count} modules imported").format(count=len(names))
 
 
 def check_native_libraries(work: Workspace) -> str:
@@ -255,6 +286,7 @@ def _actor(work: Workspace) -> Actor:
 
 def _steps(gui: GuiStep | None) -> list[tuple[str, Callable[[Workspace], str]]]:
     steps: list[tuple[str, Callable[[Workspace], str]]] = [
+        (_("Program modules"), lambda _work: import_core_modules()),
         (_("Application files"), lambda _work: check_application_files()),
         (_("Native libraries"), check_native_libraries),
         (_("Database and migrations"), create_database),

@@ -23,6 +23,7 @@ import pytest
 
 from installer.build import SIZE_TARGET_MB, Build, build, run_built, size_report
 from kaltim_desktop.db import current_revision, head_revision
+from kaltim_desktop.selftest import core_module_names
 from kaltim_desktop.ui.main_window import PAGES
 
 pytestmark = [
@@ -65,7 +66,9 @@ def test_the_frozen_self_test_passes_from_the_bundle_alone(frozen, home, tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     report = result.stdout
     assert report.rstrip().endswith("Self-test passed.")
-    assert len(re.findall(r"^  \[ OK \] ", report, re.MULTILINE)) == 7
+    assert len(re.findall(r"^  \[ OK \] ", report, re.MULTILINE)) == 8
+    # Every module of the source tree outside the Qt layer is in the bundle and imports there.
+    assert f"[ OK ] Program modules: {len(core_module_names())} modules imported" in report
     assert f"[ OK ] Desktop window: {len(PAGES)} screens shown, Qt platform offscreen" in report
     # The code and the migrations came from the bundle, not from this source tree.
     assert "  Frozen build: yes" in report

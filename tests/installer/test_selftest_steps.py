@@ -16,6 +16,7 @@ from kaltim_desktop.db import current_revision, head_revision
 from kaltim_desktop.paths import database_path
 
 STEP_TITLES = [
+    "Program modules",
     "Application files",
     "Native libraries",
     "Database and migrations",
@@ -77,6 +78,17 @@ def test_the_gui_step_runs_last_with_the_database_and_officer(scratch):
     assert selftest.run_self_test(gui=gui, out=out) == selftest.EXIT_PASSED
     assert seen == [("admin", head_revision(), scratch)]
     assert "  [ OK ] Desktop window: shown\n" in out.getvalue()
+
+
+def test_every_module_outside_the_qt_layer_is_found_and_imported():
+    names = selftest.core_module_names()
+    assert "kaltim_desktop.sync.bundles.reader" in names  # sub-packages are walked
+    assert "kaltim_desktop.selftest" in names
+    assert not [n for n in names if n.startswith(("kaltim_desktop.ui", "kaltim_desktop.app"))]
+    sources = Path(selftest.__file__).parent.rglob("*.py")
+    on_disk = {p for p in sources if "ui" not in p.parts and p.name not in ("app.py",)}
+    assert len(names) == len(on_disk) - 1  # kaltim_desktop/__init__.py is the package itself
+    assert selftest.import_core_modules() == f"{len(names)} modules imported"
 
 
 def test_missing_catalogues_fail_the_application_files_step(tmp_path, monkeypatch):
