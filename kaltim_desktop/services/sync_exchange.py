@@ -114,7 +114,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
                 raise NotFound(_("No enrolled laptop has this device id."))
             for target in targets:
                 their_vv = peer_vv(session, target.device_id)
-                counted = _Counted(peer_ops(session, target.scope, their_vv, target.device_id))
+                counted = peer_ops(session, target.scope, their_vv, target.device_id)
                 to = Addressees((target.enc_pk,), (recipient_key_id(target.enc_pk),))
                 # Photo files go only where their records go: the laptop's scope.
                 carried = blobs.province_carries(target.device_id, their_vv, target.scope)
@@ -124,7 +124,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
                     cap=cap, registry_text=registry.text,
                     blobs=blobs.outgoing(session, photos, target.device_id, carried, target.scope),
                 )  # fmt: skip
-                sets.append(ExportedSet(target.device_id, tuple(parts), counted.count))
+                sets.append(ExportedSet(target.device_id, tuple(parts), _op_count(parts)))
         else:
             check_marker(data_dir, device.origin, device.last_seq)
             entry = registry.devices.get(device.device_id)
@@ -133,7 +133,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
             sender = _sender(session, data_dir, ROLE_DISTRICT, entry.scope)
             province = next(iter(sorted(registry.province_device_ids())), "")
             acked = peer_vv(session, province)
-            counted = _Counted(own_ops(session, device.device_id, acked))
+            counted = own_ops(session, device.device_id, acked)
             to = Addressees(tuple(registry.recipients()), tuple(registry.recipient_ids()))
             carried = blobs.laptop_carries(device.device_id, acked)
             parts = write_set(
@@ -141,7 +141,7 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
                 {**header, "blobs_wanted": blobs.wanted_here(session, photos)}, cap=cap,
                 blobs=blobs.outgoing(session, photos, province, carried, None),
             )  # fmt: skip
-            sets.append(ExportedSet(province, tuple(parts), counted.count))
+            sets.append(ExportedSet(province, tuple(parts), _op_count(parts)))
             write_marker(data_dir, device.origin, device.last_seq)
         for exported in sets:
             for part in exported.parts:
@@ -163,17 +163,9 @@ def _export(db, data_dir, actor, out_dir, small, device_id) -> tuple[ExportedSet
     return tuple(sets)
 
 
-class _Counted:
-    """Counts the ops flowing through an export."""
-
-    def __init__(self, lines) -> None:
-        self._lines = lines
-        self.count = 0
-
-    def __iter__(self):
-        for item in self._lines:
-            self.count += 1
-            yield item
+def _op_count(parts) -> int:
+    """The ops written, as the parts' manifests list them."""
+    return sum(r["count"] for part in parts for r in part.manifest["ops"])
 
 
 def import_bundles(

@@ -8,8 +8,8 @@ exact for any input: a value that does not fit a rule is written as text or JSON
   back-reference (distance to its latest occurrence, ids counted in coding order); a new one is
   the zig-zag delta of its high 96 bits against the column's previous new id, plus its low 32
   bits (4 bytes big-endian). Ids made by ``uuid7`` share milliseconds and a counter.
-- Text equal to an earlier text of the same op (``domicile_since`` = ``birth_date``): its
-  position among the op's texts.
+- Text of 8 characters or more equal to an earlier one of the same op (``domicile_since`` =
+  ``birth_date``): its position among the op's texts of 8 characters or more.
 - ISO dates (``YYYY-MM-DD`` that round-trip): zig-zag delta of the day number (proleptic
   ordinal) against the column's previous date.
 - 16 ASCII digits (NIK, KK; domain.md §1): coded against the op's partition (the 6 region
@@ -20,6 +20,7 @@ exact for any input: a value that does not fit a rule is written as text or JSON
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -36,10 +37,10 @@ T_NULL, T_FALSE, T_TRUE, T_INT, T_STR, T_NEW_ID, T_ID_REF, T_JSON, T_SAME, T_DAT
 )
 SUBSTREAMS = ("tag", "int", "str", "idh", "idl", "ref", "json", "same", "date", "digits")
 INT_LIMIT = 1 << 63
+SAME_MIN = 8  # shorter texts are cheaper to repeat than to look up
 _ID_LIMIT = 1 << 96
-_LOW = 0xFFFF_FFFF
 _MAX_DAY = date.max.toordinal()
-_HEX = frozenset("0123456789abcdef")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def canonical(value: Any) -> str:
@@ -48,10 +49,7 @@ def canonical(value: Any) -> str:
 
 def is_uuid(text: str) -> bool:
     """Lowercase hyphenated UUID text, the only form written as 16 bytes."""
-    return (
-        len(text) == 36 and text[8] == text[13] == text[18] == text[23] == "-"
-        and _HEX.issuperset(text[:8] + text[9:13] + text[14:18] + text[19:23] + text[24:])
-    )  # fmt: skip
+    return _UUID.fullmatch(text) is not None
 
 
 def uuid_text(number: int) -> str:
@@ -85,8 +83,10 @@ def _ddmmyy(day: date, offset: int) -> str:
 
 
 class ColumnOut:
-    __slots__ = ("dates", "digits", "idh", "idl", "ints", "jsons", "last_day", "last_hi",
-                 "refs", "same", "strs", "tags")  # fmt: skip
+    """The sub-streams of one column being written (``tag``, ``str``, ``int``: their appends)."""
+
+    __slots__ = ("dates", "digits", "idh", "idl", "int", "ints", "jsons", "last_day", "last_hi",
+                 "refs", "same", "str", "strs", "tag", "tags")  # fmt: skip
 
     def __init__(self) -> None:
         self.tags = bytearray()
@@ -100,6 +100,7 @@ class ColumnOut:
         self.dates: list[int] = []
         self.digits: list[int] = []
         self.last_hi = self.last_day = 0
+        self.tag, self.str, self.int = self.tags.append, self.strs.append, self.ints.append
 
     def streams(self, prefix: str) -> list[tuple[str, bytes]]:
         parts = (self.tags, varints(self.ints), terminated(self.strs), varints(self.idh),
@@ -137,14 +138,15 @@ class ValueEncoder:
                 column.tags.append(T_JSON)
                 column.jsons.append(canonical(value))
                 return
-            texts = self._texts
-            position = texts.get(value)
-            if position is not None:
-                column.tags.append(T_SAME)
-                column.same.append(position)
-                return
-            texts[value] = len(texts)
             length = len(value)
+            if length >= SAME_MIN:
+                texts = self._texts
+                position = texts.get(value)
+                if position is not None:
+                    column.tags.append(T_SAME)
+                    column.same.append(position)
+                    return
+                texts[value] = len(texts)
             if length == 10 and (day := _as_date(value)) is not None:
                 ordinal = day.toordinal()
                 column.tags.append(T_DATE)
@@ -181,12 +183,12 @@ class ValueEncoder:
             column.tags.append(T_ID_REF)
             column.refs.append(position - seen)
             return
-        number = int(value.replace("-", ""), 16)
-        high = number >> 32
+        raw = bytes.fromhex(value.replace("-", ""))
+        high = int.from_bytes(raw[:12], "big")
         column.tags.append(T_NEW_ID)
         column.idh.append(zigzag(high - column.last_hi))
         column.last_hi = high
-        column.idl += (number & _LOW).to_bytes(4, "big")
+        column.idl += raw[12:]
 
     def _digits(self, column: ColumnOut, value: str) -> bool:
         """NIK/KK-shaped: head = region matched (1) + 2 × date form (0 none, 1 plain, 2 +40)."""
@@ -274,7 +276,8 @@ class ValueDecoder:
             return json.loads(column.jsons())
         else:
             raise Damaged("value tag")
-        self._texts.append(text)
+        if len(text) >= SAME_MIN:
+            self._texts.append(text)
         return text
 
     def _digits(self, column) -> str:

@@ -8,7 +8,7 @@ import lzma
 
 from kaltim_desktop.sync.bundles.errors import E_DAMAGED, E_SIZE_LIMIT, BundleRejected
 
-PRESET = 6
+PRESET = 3
 # Enough for any preset's dictionary; a hostile header asking for more fails to decode.
 MEMORY_LIMIT = 128 * 1024 * 1024
 

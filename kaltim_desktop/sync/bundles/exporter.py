@@ -1,77 +1,44 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Choosing the ops a bundle carries, as op dicts read straight from the op log.
+"""Choosing the ops a bundle carries: runs of the op log, read where the members are built.
 
 A laptop sends every op of its own origins the province has not acknowledged (cumulative: a
 lost stick is repaired by the next export). The province sends a laptop every op in the
 laptop's scope that the laptop has not reported as applied, in HLC order (causal order across
-origins). Each op's canonical text is rebuilt from the stored columns and checked against the
-stored op hash on the way out, so a damaged op log is noticed here and not at the receiver.
+origins). :mod:`.members` reads the rows, rebuilds each op's canonical text and checks it
+against the stored op hash on the way out, so a damaged op log is noticed at export and not at
+the receiver.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
-from collections.abc import Iterator
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.errors import KaltimError
-from kaltim_desktop.i18n import _
-from kaltim_desktop.models import REPLICATED, Household, SyncOp, SyncPeer
-from kaltim_desktop.sync.bundles.apply import in_scope
+from kaltim_desktop.models import REPLICATED, SyncOp, SyncPeer
+from kaltim_desktop.sync.bundles import layout
+from kaltim_desktop.sync.bundles.members import Run, StoredOps
 from kaltim_desktop.sync.hlc import Hlc
 
-_string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 
-_COLUMNS = ("SELECT origin, seq, op_id, hlc, entity, entity_id, action, base, fields, prev, "
-            "partition, actor, schema, op_hash FROM sync_op")  # fmt: skip
-
-
-def canonical_line(row) -> str:
-    """The op's RFC 8785 text, as :func:`kaltim_desktop.sync.ops.encode_parts` hashes it."""
-    origin, seq, op_id, hlc, entity, entity_id, action, base, fields, prev = row[:10]
-    partition, actor, schema = row[10:13]
-    return "".join(
-        (
-            '{"action":', _string(action),
-            ',"actor":', "null" if actor is None else _string(actor),
-            ',"base":', base,
-            ',"entity":', _string(entity),
-            ',"entity_id":', _string(entity_id),
-            ',"hlc":', _string(hlc),
-            ',"op_id":', _string(op_id),
-            ',"origin":', _string(origin),
-            ',"partition":', "null" if partition is None else _string(partition),
-            ',"prev":', prev,
-            ',"schema":', str(schema),
-            ',"seq":', str(seq),
-            ',"set":', fields,
-            "}",
-        )
-    )  # fmt: skip
+def _source(session: Session, members: list[list[Run]], scope) -> StoredOps:
+    driver = session.connection().connection.driver_connection
+    path = driver.execute("PRAGMA database_list").fetchone()[2]
+    tables = {
+        entity: model.__tablename__
+        for entity, model in REPLICATED.items()
+        if "household_id" in model.__table__.c
+    }
+    return StoredOps(members, scope, tables, driver, path)
 
 
-def _ops(session: Session, sql: str, params: dict) -> Iterator[dict[str, Any]]:
-    cursor = session.connection().exec_driver_sql(sql, params)
-    loads, sha256 = json.loads, hashlib.sha256
-    while rows := cursor.fetchmany(5000):
-        for row in rows:
-            if sha256(canonical_line(row).encode("utf-8")).hexdigest() != row[13]:
-                raise KaltimError(
-                    _("The change log of this database is damaged; run the database check.")
-                )
-            base, fields, prev = row[7], row[8], row[9]
-            yield {
-                "origin": row[0], "seq": row[1], "op_id": row[2], "hlc": row[3],
-                "entity": row[4], "entity_id": row[5], "action": row[6],
-                "base": {} if base == "{}" else loads(base), "set": loads(fields),
-                "prev": {} if prev == "{}" else loads(prev), "partition": row[10],
-                "actor": row[11], "schema": row[12],
-            }  # fmt: skip
+def _split(origin: str, first: int, last: int) -> list[list[Run]]:
+    """Runs of at most CHUNK_OPS seqs, one member each."""
+    size = layout.CHUNK_OPS
+    starts = range(first, last + 1, size)
+    return [[(origin, start, min(start + size - 1, last))] for start in starts]
 
 
 def applied_vv(session: Session) -> dict[str, int]:
@@ -85,50 +52,49 @@ def peer_vv(session: Session, device_id: str) -> dict[str, int]:
     return json.loads(peer.vv_applied) if peer is not None else {}
 
 
-def own_ops(session: Session, device_id: str, acked: dict[str, int]) -> Iterator[dict[str, Any]]:
+def own_ops(session: Session, device_id: str, acked: dict[str, int]) -> StoredOps:
     """This laptop's ops the province has not acknowledged, per origin in seq order."""
-    origins = [o for o in applied_vv(session) if o.rpartition("#")[0] == device_id]
-    for origin in sorted(origins):
-        sql = f"{_COLUMNS} WHERE origin = :origin AND seq > :after ORDER BY seq"
-        yield from _ops(session, sql, {"origin": origin, "after": acked.get(origin, 0)})
+    vv = applied_vv(session)
+    members: list[list[Run]] = []
+    for origin in sorted(o for o in vv if o.rpartition("#")[0] == device_id):
+        members += _split(origin, acked.get(origin, 0) + 1, vv[origin])
+    return _source(session, members, None)
 
 
 def peer_ops(
     session: Session, scope: tuple[str, ...], their_vv: dict[str, int], device_id: str
-) -> Iterator[dict[str, Any]]:
+) -> StoredOps:
     """Ops in ``scope`` the laptop ``device_id`` has not applied, in HLC order.
 
     Each origin is read in its primary-key order (no sort of the whole log) and the origins
-    are merged by numeric HLC, which is monotonic within an origin: the result is causal.
+    are merged by numeric HLC, which is monotonic within an origin: the result is causal. Only
+    the clocks are read here; the members' ops are read (and filtered by scope) where they are
+    built.
     """
-    streams = []
-    for origin in sorted(applied_vv(session)):
-        if origin.rpartition("#")[0] == device_id:
-            continue  # the laptop's own changes: it has them
-        sql = f"{_COLUMNS} WHERE origin = :origin AND seq > :after ORDER BY seq"
-        params = {"origin": origin, "after": their_vv.get(origin, 0)}
-        streams.append(_ops(session, sql, params))
-    merged = streams[0] if len(streams) == 1 else heapq.merge(
-        *streams, key=lambda op: Hlc.parse(op["hlc"])
-    )  # fmt: skip
-    regions: dict[str, str | None] = {}
-    for op in merged:
-        partition = op["partition"]
-        if partition is None:
-            # Records without a partition (issued documents) go where their household is.
-            entity, entity_id = op["entity"], op["entity_id"]
-            if entity_id not in regions:
-                regions[entity_id] = _household_region(session, entity, entity_id)
-            partition = regions[entity_id]
-        if in_scope(partition, scope):
-            yield op
-
-
-def _household_region(session: Session, entity: str, entity_id: str) -> str | None:
-    table = REPLICATED[entity].__table__
-    if "household_id" not in table.c:
-        return None
-    household_id = session.scalar(select(table.c.household_id).where(table.c.id == entity_id))
-    if household_id is None:
-        return None
-    return session.scalar(select(Household.village_code).where(Household.id == household_id))
+    vv = applied_vv(session)
+    origins = [o for o in sorted(vv) if o.rpartition("#")[0] != device_id]
+    if len(origins) == 1:
+        origin = origins[0]
+        return _source(session, _split(origin, their_vv.get(origin, 0) + 1, vv[origin]), scope)
+    driver = session.connection().connection.driver_connection
+    streams = [
+        ((origin, seq, hlc) for seq, hlc in driver.execute(
+            "SELECT seq, hlc FROM sync_op WHERE origin = ? AND seq > ? ORDER BY seq",
+            (origin, their_vv.get(origin, 0)),
+        ))
+        for origin in origins
+    ]  # fmt: skip
+    members: list[list[Run]] = [[]]
+    count = 0
+    for origin, seq, _hlc in heapq.merge(*streams, key=lambda item: Hlc.parse(item[2])):
+        runs = members[-1]
+        if count == layout.CHUNK_OPS:
+            runs = []
+            members.append(runs)
+            count = 0
+        if runs and runs[-1][0] == origin and runs[-1][2] == seq - 1:
+            runs[-1] = (origin, runs[-1][1], seq)
+        else:
+            runs.append((origin, seq, seq))
+        count += 1
+    return _source(session, [runs for runs in members if runs], scope)

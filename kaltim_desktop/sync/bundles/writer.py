@@ -14,15 +14,16 @@ import io
 import os
 import zipfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyrage
 
+from kaltim_desktop.errors import KaltimError
+from kaltim_desktop.i18n import _
 from kaltim_desktop.models import new_id
-from kaltim_desktop.sync.bundles import codec, compression, envelope, layout
+from kaltim_desktop.sync.bundles import envelope, layout, members
 from kaltim_desktop.trust.keys import DeviceKey
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed ZIP timestamps: the real time is in the signed manifest
@@ -80,47 +81,15 @@ class WrittenPart:
     manifest: dict[str, Any] = field(repr=False)
 
 
-def _ranges(ops: list[dict[str, Any]]) -> dict[str, list[int]]:
-    """origin -> [first, last, count] of the ops of one member (for the manifest)."""
-    ranges: dict[str, list[int]] = {}
-    for op in ops:
-        origin, seq = op.get("origin"), op.get("seq")
-        if type(origin) is not str or type(seq) is not int:
-            continue  # not a valid op: it travels, and the receiver refuses it
-        current = ranges.get(origin)
-        if current is None:
-            ranges[origin] = [seq, seq, 1]
-        else:
-            current[0], current[1] = min(current[0], seq), max(current[1], seq)
-            current[2] += 1
-    return ranges
-
-
-def _chunk(ops: list[dict[str, Any]]) -> Callable[[], _Chunk]:
-    """Encode ``ops`` now, compress in the background (``lzma`` releases the GIL, so the
-    next member is encoded meanwhile); the returned callable waits for the result."""
-    body = codec.encode_ops(ops)
-    ranges = _ranges(ops)
-    count = len(ops)
-    future = _COMPRESSOR.submit(compression.compress, body)
-    return lambda: _Chunk(future.result(), len(body), count, ranges)
-
-
-_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ksb-compress")
-
-
-def _chunks(ops: Iterable[dict[str, Any]]) -> list[_Chunk]:
-    """Encode and compress ops into members of at most CHUNK_OPS ops each, in order."""
-    pending: list[Callable[[], _Chunk]] = []
-    batch: list[dict[str, Any]] = []
-    for op in ops:
-        batch.append(op)
-        if len(batch) == layout.CHUNK_OPS:
-            pending.append(_chunk(batch))
-            batch = []
-    if batch:
-        pending.append(_chunk(batch))
-    return [wait() for wait in pending]
+def _chunks(ops: Iterable) -> list[_Chunk]:
+    """Members of at most CHUNK_OPS ops each, in order (see :mod:`.members`)."""
+    try:
+        built = members.build_all(ops, layout.CHUNK_OPS)
+    except members.DamagedLog as exc:
+        raise KaltimError(
+            _("The change log of this database is damaged; run the database check.")
+        ) from exc
+    return [_Chunk(m.data, m.usize, m.count, m.ranges) for m in built]
 
 
 # What one ops member adds besides its data: its manifest entry (base64 in the envelope) and
@@ -243,11 +212,12 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def write_set(
-    out_dir: Path, sender: Sender, to: Addressees, ops: Iterable[dict[str, Any]],
+    out_dir: Path, sender: Sender, to: Addressees, ops: Iterable,
     header: dict[str, Any], *, cap: int = layout.PART_CAP, registry_text: str | None = None,
     blobs: Iterable[BlobSource] = (),
 ) -> list[WrittenPart]:  # fmt: skip
-    """Write every op of ``ops`` (dicts with the keys of ``codec.OP_KEYS``), then every blob,
+    """Write every op of ``ops`` (dicts with the keys of ``codec.OP_KEYS``, or ``sync_op`` rows
+    as :mod:`.exporter` reads them, checked against their stored hash), then every blob,
     into as few parts as the cap allows (at least one part, which then carries only
     acknowledgements and the registry)."""
     # The certificate and registry are stored once in the ZIP and hashed in the manifest.
