@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -120,6 +121,7 @@ def main() -> int:
         demo = generate_demo(province, households=households)
         print(f"  {demo.persons:,} persons, {demo.ops:,} ops in {demo.elapsed_seconds:.1f} s")
 
+        load_before = os.getloadavg()
         started = time.perf_counter()
         (exported,) = export_bundles(
             province, province_dir, ADMIN, work / "usb", device_id=request.device_id
@@ -153,6 +155,10 @@ def main() -> int:
         print(f"plain SQLite insert   {baseline_s:>11.1f} s   (same rows, executemany)")
         print(f"ratio import / plain  {import_s / baseline_s:>11.1f} ×")
         print(f"ratio export / plain  {export_s / baseline_s:>11.1f} ×")
+        # The machine is shared: other jobs' load slows every figure above alike.
+        load_after = os.getloadavg()
+        print(f"load average (1 min)  {load_before[0]:>11.2f} before export, "
+              f"{load_after[0]:.2f} at the end")  # fmt: skip
         ok = (
             export_s <= TARGETS["export_s"] and import_s <= TARGETS["import_s"]
             and peak <= TARGETS["peak_mb"]

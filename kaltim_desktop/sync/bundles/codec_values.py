@@ -217,17 +217,24 @@ class ValueDecoder:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self._texts: list[str] = []
+        self.texts: list[str] = []  # this op's texts of SAME_MIN characters or more
         self._first_date: date | None = None
         self._region: str | None = None
+        self._regions: dict[Any, str | None] = {}
 
     def start_op(self, partition: str | None) -> None:
-        self._texts = []
+        self.texts = []
         self._first_date = None
-        self._region = region_digits(partition)
+        region = self._regions.get(partition, False)
+        if region is False:
+            region = self._regions[partition] = region_digits(partition)
+        self._region = region
 
     def value(self, column) -> Any:
-        tag = column.tags()
+        return self.tagged(column, column.tags())
+
+    def tagged(self, column, tag: int) -> Any:
+        """The value of ``tag`` (already read from ``column``)."""
         if tag == T_STR:
             text = column.strs()
         elif tag == T_ID_REF:
@@ -247,9 +254,9 @@ class ValueDecoder:
             return text
         elif tag == T_SAME:
             position = column.same()
-            if position >= len(self._texts):
+            if position >= len(self.texts):
                 raise Damaged("same text")
-            return self._texts[position]
+            return self.texts[position]
         elif tag == T_DATE:
             ordinal = column.last_day + unzigzag(column.dates())
             if not 0 < ordinal <= _MAX_DAY:
@@ -277,7 +284,7 @@ class ValueDecoder:
         else:
             raise Damaged("value tag")
         if len(text) >= SAME_MIN:
-            self._texts.append(text)
+            self.texts.append(text)
         return text
 
     def _digits(self, column) -> str:
