@@ -159,6 +159,7 @@ class Applier:
         self._clocks: dict[tuple[str, str], dict[str, int]] = {}
         self._dirty_clocks: set[tuple[str, str]] = set()
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
+        self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
         self.max_hlc = Hlc(0, 0)
         self._times: dict[int, Any] = {}
         self._rebuild: list[str] = []  # indexes dropped by expect(), recreated by finish()
@@ -192,17 +193,31 @@ class Applier:
 
     def _known_hashes(self, by_origin: dict[str, list[int]]) -> dict[tuple[str, int], str]:
         """Hashes of the batch's ``(origin, seq)`` slots already stored or held here."""
-        self.flush()
         known: dict[tuple[str, int], str] = {}
-        for model in (SyncHeldOp, SyncOp):  # a stored op wins over a held one
-            for origin, seqs in by_origin.items():
-                rows = self.session.execute(
-                    select(model.seq, model.op_hash).where(
-                        model.origin == origin, model.seq.between(min(seqs), max(seqs))
-                    )
+        for origin, seqs in by_origin.items():
+            low, high = min(seqs), max(seqs)
+            held = self._held_of(origin)
+            known.update({(origin, seq): h for seq, h in held.items() if low <= seq <= high})
+            if low > self.high_water(origin):
+                continue  # nothing stored that high: a streaming import reads nothing
+            self.flush()
+            rows = self.session.execute(
+                select(SyncOp.seq, SyncOp.op_hash).where(
+                    SyncOp.origin == origin, SyncOp.seq.between(low, high)
                 )
-                known.update({(origin, seq): h for seq, h in rows.all()})
+            )
+            known.update({(origin, seq): h for seq, h in rows.all()})  # stored wins over held
         return known
+
+    def _held_of(self, origin: str) -> dict[int, str]:
+        """The ops of ``origin`` held here (read once, then kept up to date in memory)."""
+        held = self._held.get(origin)
+        if held is None:
+            rows = self.session.execute(
+                select(SyncHeldOp.seq, SyncHeldOp.op_hash).where(SyncHeldOp.origin == origin)
+            )
+            held = self._held[origin] = dict(rows.all())
+        return held
 
     def _preload(self, items: list[dict[str, Any]]) -> None:
         """Read the stored regions and version vectors of the records the batch's updates
@@ -350,6 +365,7 @@ class Applier:
         return all(self.high_water(o) >= n for o, n in op["base"].items() if o != op["origin"])
 
     def _hold(self, op: dict[str, Any], op_hash: str, reason: str) -> None:
+        self._held_of(op["origin"])[op["seq"]] = op_hash
         self.session.add(
             SyncHeldOp(
                 origin=op["origin"], seq=op["seq"], op_hash=op_hash, reason=reason,
@@ -374,6 +390,7 @@ class Applier:
                 if not self._ready(op):
                     continue
                 self.session.delete(row)
+                self._held_of(row.origin).pop(row.seq, None)
                 encoded = encode_parts(
                     op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"],
                     op["entity_id"], op["action"], op["base"], op["set"], op["prev"],
