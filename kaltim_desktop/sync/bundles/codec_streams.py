@@ -73,15 +73,6 @@ class Reader:
             shift += 7
         raise Damaged(f"{self.name}: varint too long")
 
-    def signed(self) -> int:
-        return unzigzag(self.varint())
-
-    def byte(self) -> int:
-        if self.pos >= len(self.data):
-            raise Damaged(f"{self.name}: past the end")
-        self.pos += 1
-        return self.data[self.pos - 1]
-
     def take(self, count: int) -> bytes:
         if count < 0 or self.pos + count > len(self.data):
             raise Damaged(f"{self.name}: past the end")

@@ -217,3 +217,83 @@ def test_derived_op_ids_are_version_8_unique_and_never_a_uuid7():
     assert derived_op_id("A#1", 5) == derived_op_id("A#1", 5)
     assert derived_op_id("A#1", 0) == "" and derived_op_id("A#1", 1 << 62) == ""
     assert all(uuid.UUID(str(uuid_utils.uuid7())).version == 7 for _ in range(3))
+
+
+def test_demo_ids_have_the_structure_of_the_applications_uuid7():
+    import random
+
+    from kaltim_desktop.services.demo import DemoIds
+
+    ids = DemoIds(random.Random("seed"))
+    households = []
+    for _ in range(3):
+        ids.next_millisecond()
+        households.append([uuid.UUID(ids()) for _ in range(4)])
+    flat = [u for made in households for u in made]
+    assert [str(u) for u in flat] == sorted(str(u) for u in flat)
+    for made in households:
+        assert len({u.int >> 80 for u in made}) == 1  # one millisecond per household
+        counters = [((u.int >> 64) & 0xFFF) << 30 | ((u.int >> 32) & (2**30 - 1)) for u in made]
+        assert counters == list(range(counters[0], counters[0] + 4))  # counting up
+        assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in made)
+    assert [u.int >> 80 for u in flat[::4]] == [(flat[0].int >> 80) + i for i in range(3)]
+    # The same seed gives the same ids (demo data is reproducible).
+    again = DemoIds(random.Random("seed"))
+    replay = []
+    for _ in range(3):
+        again.next_millisecond()
+        replay += [uuid.UUID(again()) for _ in range(4)]
+    assert replay == flat
+
+
+def test_a_malformed_member_in_a_signed_bundle_is_refused_as_damaged(province, laptop):
+    """Signed by an enrolled laptop, hashes right: only the decoder can refuse it."""
+    import base64
+    import hashlib
+    import lzma
+
+    import pyrage
+
+    from kaltim_desktop.sync.bundles.compression import compress
+    from kaltim_desktop.sync.bundles.errors import E_DAMAGED
+    from tests.sync.bundles.conftest import data_hash
+    from tests.sync.bundles.helpers import (
+        export_one,
+        import_data,
+        members,
+        province_identities,
+        reencrypt_for_province,
+        signed_zip,
+    )
+
+    save_household(laptop.db, laptop.actor, family())
+    plain = pyrage.decrypt(export_one(laptop).read_bytes(), province_identities(province))
+    entries = members(plain)
+    manifest = json.loads(base64.b64decode(json.loads(entries[0][1])["payload"]))
+    good = codec_streams.unpack(lzma.decompress(dict(entries)["ops/000001.kop"]))
+    before = data_hash(province.db)
+
+    def send(streams: dict) -> object:
+        body = codec_streams.pack(list(streams.items()))
+        member = compress(body)
+        files = [
+            {**e, "sha256": hashlib.sha256(member).hexdigest(), "size": len(member),
+             "usize": len(body)} if e["path"] == "ops/000001.kop" else e
+            for e in manifest["files"]
+        ]  # fmt: skip
+        others = [(n, d) for n, d in entries[1:] if n != "ops/000001.kop"]
+        signed = signed_zip(laptop, {**manifest, "files": files},
+                            [*others, ("ops/000001.kop", member)])  # fmt: skip
+        return import_data(province, reencrypt_for_province(province, signed))
+
+    for broken in (
+        {**good, "runs": good["runs"][:-1]},  # a run cut short
+        {**good, "e.tag": b"\x63" + good["e.tag"][1:]},  # a tag no version writes
+        {**good, "strings": good["strings"][:-1]},  # an unterminated string table
+        {**good, "c0.zzz": b"\x00"},  # an unknown stream
+    ):
+        result = send(broken)
+        assert (result.status, result.code) == ("rejected", E_DAMAGED), broken.keys()
+    assert data_hash(province.db) == before
+    # The same streams unbroken, packed and signed the same way, apply.
+    assert send(good).status == "applied"
