@@ -174,20 +174,30 @@ class _Encoder:
         """Whether the structured form gives back exactly this op."""
         if type(op) is not dict or op.keys() != _KEYSET:
             return False
-        origin, seq, op_id, partition, actor = (
-            op["origin"], op["seq"], op["op_id"], op["partition"], op["actor"]
+        origin, seq, op_id, partition, actor, entity, action, schema = (
+            op["origin"], op["seq"], op["op_id"], op["partition"], op["actor"], op["entity"],
+            op["action"], op["schema"],
         )  # fmt: skip
+        # _plain and _count written out: this runs once per op.
         if not (
-            _plain(origin) and type(seq) is int and 0 < seq < INT_LIMIT
-            and _plain(op["entity"]) and _plain(op["action"])
-            and (partition is None or _plain(partition)) and (actor is None or _plain(actor))
-            and _count(op["schema"]) and type(op_id) is str
+            type(origin) is str and "\0" not in origin
+            and type(seq) is int and 0 < seq < INT_LIMIT
+            and type(entity) is str and "\0" not in entity
+            and type(action) is str and "\0" not in action
+            and (partition is None or (type(partition) is str and "\0" not in partition))
+            and (actor is None or (type(actor) is str and "\0" not in actor))
+            and type(schema) is int and 0 <= schema < INT_LIMIT and type(op_id) is str
         ):  # fmt: skip
             return False
-        clock = _clock(op["hlc"])
-        if clock is None:
-            return False
-        self._clock = clock
+        hlc = op["hlc"]
+        match = _HLC.fullmatch(hlc) if type(hlc) is str else None
+        if match is not None:
+            self._clock = int(match[1]), int(match[2])
+        else:
+            clock = _clock(hlc)
+            if clock is None:
+                return False
+            self._clock = clock
         head = self._heads.get(origin)
         if head is None:
             head = self._heads[origin] = derived_op_id(origin, 1)[:24]
@@ -202,21 +212,22 @@ class _Encoder:
             base and not all(_plain(k) and _count(v) for k, v in base.items())
         ):
             return False
-        set_keys, prev_keys = self._keys_of(op["set"]), self._keys_of(op["prev"])
-        if set_keys is None or prev_keys is None:
+        fields, prev, good = op["set"], op["prev"], self._good_keys
+        if type(fields) is not dict or type(prev) is not dict:
+            return False
+        set_keys, prev_keys = tuple(fields), tuple(prev)
+        if (set_keys not in good and not self._keys_fit(set_keys)) or (
+            prev_keys not in good and not self._keys_fit(prev_keys)
+        ):
             return False
         self._keys = (set_keys, prev_keys)
         return True
 
-    def _keys_of(self, fields: Any) -> tuple | None:
-        if type(fields) is not dict:
-            return None
-        keys = tuple(fields)
-        if keys not in self._good_keys:
-            if not all(_plain(k) for k in keys):
-                return None
-            self._good_keys.add(keys)
-        return keys
+    def _keys_fit(self, keys: tuple) -> bool:
+        if not all(_plain(k) for k in keys):
+            return False
+        self._good_keys.add(keys)
+        return True
 
     def _fields(self, entity: int, part: int, fields: dict[str, Any], keys: tuple) -> int:
         cached = self._shape_columns.get((entity, part, keys))

@@ -10,12 +10,14 @@ with two cores or more. Small exports stay in this process.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,19 @@ from kaltim_desktop.sync.bundles import codec, compression
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 WORKERS = 2
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a member's tens of thousands of dicts are built: they
+    hold no cycles, and collections triggered by their allocations cost ~10 % of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class DamagedLog(ValueError):
@@ -101,7 +116,8 @@ def _encode(items: list) -> tuple[bytes, int, dict[str, list[int]]]:
 
 def build(items: list) -> Member:
     """One member from op dicts or stored rows (the workers' entry point)."""
-    body, count, ranges = _encode(items)
+    with paused_gc():
+        body, count, ranges = _encode(items)
     return Member(compression.compress(body), len(body), count, ranges)
 
 
@@ -185,7 +201,8 @@ class _Local:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ksb-compress")
 
     def submit(self, items: list) -> Callable[[], Member]:
-        body, count, ranges = _encode(items)
+        with paused_gc():
+            body, count, ranges = _encode(items)
         future = self._pool.submit(compression.compress, body)
         return lambda: Member(future.result(), len(body), count, ranges)
 

@@ -28,6 +28,7 @@ from kaltim_desktop.sync.bundles.errors import (
     E_UNLISTED_MEMBER,
     BundleRejected,
 )
+from kaltim_desktop.sync.bundles.members import paused_gc
 
 
 def decrypt(data: bytes, identities: list[pyrage.x25519.Identity]) -> bytes:
@@ -150,7 +151,8 @@ def read_ops(part: Part) -> Iterator[list[dict[str, Any]]]:
             continue
         body = compression.decompress(part.members[name], int(entry["usize"]))
         try:
-            ops = decode_ops(body, entry["count"])
+            with paused_gc():
+                ops = decode_ops(body, entry["count"])
         except Damaged as exc:
             raise BundleRejected(E_DAMAGED, "ops member") from exc
         yield ops
