@@ -160,7 +160,7 @@ class Applier:
         self._dirty_clocks: set[tuple[str, str]] = set()
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
-        self.max_hlc = Hlc(0, 0)
+        self._max_hlc = (0, 0)  # (wall_ms, counter) of the latest op applied
         self._times: dict[int, Any] = {}
         self._rebuild: list[str] = []  # indexes dropped by expect(), recreated by finish()
 
@@ -181,6 +181,11 @@ class Applier:
         self.flush()
         create_indexes(self.session, self._rebuild)
         self._rebuild = []
+
+    @property
+    def max_hlc(self) -> Hlc:
+        """The latest HLC of the ops applied (merged into this device's clock)."""
+        return Hlc(*self._max_hlc)
 
     # ---- state -----------------------------------------------------------------------------
 
@@ -320,26 +325,34 @@ class Applier:
         for op in items:
             check_shape(op)
             by_origin[op["origin"]].append(op["seq"])
-        known = self._known_hashes(by_origin)
+        known = self._known_hashes(by_origin)  # also reads every origin's high water
         self._preload(items)
-        check_rights, route = self._check_rights, self._route
+        policy = self.policy
+        # Nothing to hold but gaps: an op that follows its origin's last and depends on no
+        # other origin (a create) is applied straight away; _route decides the others.
+        plain = not (policy.valid_through or policy.revoked or policy.check_clock)
+        check_rights, route, apply_op = self._check_rights, self._route, self._apply
+        high = self._high
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
         for op in items:
             check_rights(upcast(op))  # checks read today's field names
+            origin, seq = op["origin"], op["seq"]
             encoded = encode_parts(
-                op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],
+                origin, seq, op["op_id"], op["hlc"], op["entity"], op["entity_id"],
                 op["action"], op["base"], op["set"], op["prev"], op["partition"], op["actor"],
                 op["schema"],
             )  # fmt: skip
-            key = (op["origin"], op["seq"])
+            key = (origin, seq)
             stored = known.get(key) or seen.get(key)
             seen[key] = encoded.hash
             if stored is not None:
                 if stored != encoded.hash:
-                    raise BundleRejected(E_FORK, f"fork at {op['origin']}:{op['seq']}")
+                    raise BundleRejected(E_FORK, f"fork at {origin}:{seq}")
                 self.outcome.already += 1
-                continue
-            route(op, encoded)
+            elif plain and not op["base"] and seq == high[origin] + 1:
+                apply_op(op, encoded)
+            else:
+                route(op, encoded)
 
     def _route(self, op: dict[str, Any], encoded) -> None:
         origin, seq = op["origin"], op["seq"]
@@ -418,6 +431,8 @@ class Applier:
         at = self._times.get(hlc[0])
         if at is None:  # the ops of one change set share their wall time
             at = self._times[hlc[0]] = hlc_time(hlc[0])
+        if hlc > self._max_hlc:
+            self._max_hlc = hlc
         self._op_rows.append(
             (origin, seq, op["op_id"], hlc_text, entity, entity_id, action, encoded.base,
              encoded.set, encoded.prev, op["partition"], op["actor"], op["schema"], encoded.hash,
@@ -438,8 +453,6 @@ class Applier:
             known = {k: v for k, v in values.items() if k in _WRITABLE[entity]}
             self._apply_update(op, entity, entity_id, decode_fields(entity, known), at)
         self._high[origin] = seq
-        if hlc > (self.max_hlc.wall_ms, self.max_hlc.counter):
-            self.max_hlc = Hlc(*hlc)
         self.outcome.applied += 1
         self.outcome.per_entity[(entity, action)] += 1
         if len(self._op_rows) >= FLUSH_EVERY:
