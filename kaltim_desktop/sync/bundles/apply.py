@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -37,11 +36,17 @@ from kaltim_desktop.sync.bulk import (
     insert_tuples,
 )
 from kaltim_desktop.sync.bundles.errors import (
-    E_DAMAGED,
     E_FORK,
-    E_OWNERSHIP,
-    E_SCOPE,
     BundleRejected,
+)
+from kaltim_desktop.sync.bundles.policy import (
+    OP_KEYS,
+    Outcome,
+    Policy,
+    check_rights,
+    check_shape,
+    device_of,
+    in_scope,
 )
 from kaltim_desktop.sync.clocks import load_clocks, store_clocks
 from kaltim_desktop.sync.hlc import Hlc
@@ -56,13 +61,10 @@ from kaltim_desktop.sync.projection import (
 )
 from kaltim_desktop.sync.upcast import upcast
 
-OP_KEYS = frozenset(
-    ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base", "set", "prev",
-     "partition", "actor", "schema")
-)  # fmt: skip
-ACTIONS = frozenset(("create", "update", "delete", "undelete"))
+# Policy, the op keys and the scope rule live in .policy; importers of this module use them.
+__all__ = ["OP_KEYS", "Applier", "Outcome", "Policy", "device_of", "drop_held", "in_scope"]
+
 CLOCK_SKEW_MS = 24 * 3600 * 1000
-PROVINCE_ONLY_STAGES = {"grant_award": frozenset(("approved",))}
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
 _CREATE = {entity: create_tuple_builder(entity) for entity in REPLICATED}
 # The op rows are built as tuples in this column order (Applier._apply).
@@ -78,59 +80,6 @@ _CHUNK = 500  # ids per IN (...) list
 BULK_MIN_OPS = 50_000
 # The indexes the apply itself reads (stored regions and vectors, renames) stay.
 _READ_INDEXES = frozenset(("ix_sync_op_entity_id",))
-
-
-def in_scope(region: str | None, scope: tuple[str, ...]) -> bool:
-    """``64.72.06.1001`` is in scope ``64.72``; ``64.721…`` is not."""
-    if not region:
-        return False
-    return any(region == s or region.startswith(s + ".") for s in scope)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What the receiver allows this sender.
-
-    ``own_device``: set for a district sender, whose ops must all be its own; ``scope``: None
-    for the province (it may send anything); ``valid_through``: origin → last accepted seq of
-    a revoked device; ``province_devices``: device ids whose origins may approve grants.
-    """
-
-    own_device: str | None
-    scope: tuple[str, ...] | None
-    province_devices: frozenset[str]
-    valid_through: dict[str, int] = field(default_factory=dict)
-    revoked: bool = False
-    check_clock: bool = False
-    bundle_id: str | None = None
-
-
-@dataclass
-class Outcome:
-    applied: int = 0
-    already: int = 0
-    held_gap: int = 0
-    held_revoked: int = 0
-    held_clock: int = 0
-    released: int = 0
-    per_entity: Counter = field(default_factory=Counter)
-    gaps: dict[str, int] = field(default_factory=dict)  # origin -> first missing seq
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "applied": self.applied,
-            "already": self.already,
-            "held_gap": self.held_gap,
-            "held_revoked": self.held_revoked,
-            "held_clock": self.held_clock,
-            "released": self.released,
-            "per_entity": {f"{e}.{a}": n for (e, a), n in sorted(self.per_entity.items())},
-            "gaps": dict(self.gaps),
-        }
-
-
-def device_of(origin: str) -> str:
-    return origin.rpartition("#")[0]
 
 
 class Applier:
@@ -251,20 +200,6 @@ class Applier:
 
     # ---- checks ----------------------------------------------------------------------------
 
-    def _check_shape(self, op: dict[str, Any]) -> None:
-        ok = (
-            op.keys() == OP_KEYS
-            and op["entity"] in REPLICATED
-            and op["action"] in ACTIONS
-            and isinstance(op["seq"], int) and op["seq"] > 0
-            and isinstance(op["origin"], str) and "#" in op["origin"]
-            and isinstance(op["set"], dict) and isinstance(op["base"], dict)
-            and isinstance(op["prev"], dict)
-            and isinstance(op["entity_id"], str) and isinstance(op["hlc"], str)
-        )  # fmt: skip
-        if not ok:
-            raise BundleRejected(E_DAMAGED, "op shape")
-
     def _region(self, op: dict[str, Any]) -> str | None:
         """The region of the record an op writes, from what is stored here when it exists."""
         if op["action"] != "create":
@@ -299,29 +234,11 @@ class Applier:
             select(Household.village_code).where(Household.id == household_id)
         )
 
-    def _check_rights(self, op: dict[str, Any]) -> None:
-        policy = self.policy
-        if policy.own_device is not None and device_of(op["origin"]) != policy.own_device:
-            raise BundleRejected(E_SCOPE, "op of another origin")
-        if policy.scope is not None:
-            if op["partition"] and not in_scope(op["partition"], policy.scope):
-                raise BundleRejected(E_SCOPE, "partition outside scope")
-            if not in_scope(self._region(op), policy.scope):
-                raise BundleRejected(E_SCOPE, "record outside scope")
-        stages = PROVINCE_ONLY_STAGES.get(op["entity"])
-        if (
-            stages
-            and op["set"].get("stage") in stages
-            and device_of(op["origin"]) not in policy.province_devices
-        ):
-            raise BundleRejected(E_OWNERSHIP, "district origin approves a grant")
-
     # ---- the loop --------------------------------------------------------------------------
 
     def receive(self, items: list[dict[str, Any]]) -> None:
         """Take a batch of op dicts (one ops member of a bundle)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
-        check_shape = self._check_shape
         for op in items:
             check_shape(op)
             by_origin[op["origin"]].append(op["seq"])
@@ -331,11 +248,11 @@ class Applier:
         # Nothing to hold but gaps: an op that follows its origin's last and depends on no
         # other origin (a create) is applied straight away; _route decides the others.
         plain = not (policy.valid_through or policy.revoked or policy.check_clock)
-        check_rights, route, apply_op = self._check_rights, self._route, self._apply
+        route, apply_op, region = self._route, self._apply, self._region
         high = self._high
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
         for op in items:
-            check_rights(upcast(op))  # checks read today's field names
+            check_rights(upcast(op), policy, region)  # today's field names
             origin, seq = op["origin"], op["seq"]
             encoded = encode_parts(
                 origin, seq, op["op_id"], op["hlc"], op["entity"], op["entity_id"],
