@@ -198,6 +198,7 @@ def test_malformed_ops_from_an_enrolled_laptop_are_refused(province, laptop):
     ops = ops_of(laptop)
     nxt = len(ops) + 1
     base = {**ops[0], "seq": nxt, "op_id": "01940000-0000-7000-8000-0000000000c1"}
+    fresh = "01940000-0000-7000-8000-0000000000c2"
     before = data_hash(province.db)
     for bad in (
         {**base, "seq": str(nxt)},  # wrong type
@@ -205,6 +206,9 @@ def test_malformed_ops_from_an_enrolled_laptop_are_refused(province, laptop):
         {**base, "entity": "officer"},  # not a replicated entity
         {**base, "entity_id": saved.id},  # creates a record that already exists
         {**base, "set": {**base["set"], "kk_as_of": "not a date"}},
+        # A new record (so only the value is wrong) with a value its column cannot hold.
+        {**base, "entity_id": fresh, "set": {**base["set"], "deleted": "yes"}},
+        {**base, "entity_id": fresh, "set": {**base["set"], "kk_as_of": "2020-02-30"}},
     ):
         result = import_data(province, craft(laptop, province, [bad]))
         assert (result.status, result.code) == ("rejected", "E_DAMAGED"), bad
