@@ -48,12 +48,19 @@ def _plan(table: Table, dialect) -> _Plan:
     return plan
 
 
-def insert_tuples(session: Session, table: Table, rows: Sequence[tuple]) -> None:
+def insert_tuples(
+    session: Session, table: Table, rows: Sequence[tuple], *, stored: bool = False
+) -> None:
     """Insert ``rows`` (tuples of Python values in :func:`column_keys` order) in the session's
-    transaction."""
+    transaction; ``stored``: the values are already in SQLite's storage form (SQLite only)."""
     if not rows:
         return
     connection = session.connection()
+    if stored:
+        if connection.dialect.name != "sqlite":
+            raise ValueError("storage-form rows are for SQLite only")
+        connection.exec_driver_sql(_plan(table, connection.dialect)[0], rows)
+        return
     if connection.dialect.name != "sqlite":
         keys = column_keys(table)
         connection.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])

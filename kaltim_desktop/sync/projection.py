@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, delete
+from sqlalchemy import Boolean, Date, delete
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.domain.names import name_tokens
@@ -93,27 +94,72 @@ def create_row(entity: str, entity_id: str, fields: dict[str, Any], at: datetime
     return row
 
 
-CreateTuple = Callable[[str, dict[str, Any], datetime], tuple]
+CreateTuple = Callable[[str, dict[str, Any], Any], tuple]
+_SQLITE = sqlite.dialect()
+_MANAGED_TIMES = ("created_at", "updated_at")
 
 
-def create_tuple_builder(entity: str) -> CreateTuple:
+def _stored_bool(value: Any) -> int:
+    """SQLite's form of a boolean, as strict as SQLAlchemy's own (refuses "yes", 2, …)."""
+    if value is not True and value is not False and value not in (0, 1):
+        raise ValueError("not a boolean")
+    return int(value)
+
+
+def _stored_date(value: str) -> str:
+    """SQLite's form of a date (ISO text); the op's text is parsed, so a bad date is refused."""
+    return date.fromisoformat(value).isoformat()
+
+
+def stored_time(at: datetime) -> str:
+    """SQLite's form of a record timestamp (``created_at``), for :func:`create_tuple_builder`."""
+    return _TIME_PROCESSOR(at)
+
+
+_TIME_PROCESSOR = (
+    REPLICATED["household"]
+    .__table__.c.created_at.type.dialect_impl(_SQLITE)
+    .bind_processor(_SQLITE)
+)
+
+
+def create_tuple_builder(entity: str, *, stored: bool = False) -> CreateTuple:
     """A function ``(entity_id, set_fields, at) -> row tuple`` (in the table's column order)
     giving what :func:`create_row` gives, for the import's hot loop: the op's JSON values are
     decoded in the same pass, and fields the table does not know (written by a newer
-    application) are left out -- they stay in the stored op."""
-    writable, dates = _WRITABLE[entity], _DATE_COLUMNS[entity]
-    keys = column_keys(REPLICATED[entity].__table__)
+    application) are left out -- they stay in the stored op.
+
+    ``stored``: the values come out in SQLite's storage form (dates as ISO text, booleans as
+    0/1; ``at`` given by :func:`stored_time`), for ``insert_tuples(..., stored=True)``, which
+    then skips SQLAlchemy's per-value processing."""
+    table = REPLICATED[entity].__table__
+    writable = _WRITABLE[entity]
+    keys = column_keys(table)
+    convert: dict[str, Callable[[Any], Any]] = {
+        k: date.fromisoformat for k in _DATE_COLUMNS[entity]
+    }
     blank = dict.fromkeys(keys)
     blank["deleted"] = False
+    if stored:
+        convert = {k: _stored_date for k in _DATE_COLUMNS[entity]}
+        convert.update({c.key: _stored_bool for c in table.columns if isinstance(c.type, Boolean)})
+        blank["deleted"] = 0
+        unhandled = [
+            c.key for c in table.columns
+            if c.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
+            and c.key not in convert and c.key not in _MANAGED_TIMES
+        ]  # fmt: skip
+        if unhandled:  # a new column type: it needs its storage form here
+            raise RuntimeError(f"{entity}: no storage form for {unhandled}")
     as_tuple = itemgetter(*keys)
     derived = entity in _DERIVED
-    fromisoformat = date.fromisoformat
 
-    def build(entity_id: str, set_fields: dict[str, Any], at: datetime) -> tuple:
+    def build(entity_id: str, set_fields: dict[str, Any], at: Any) -> tuple:
         row = blank.copy()
         for key, value in set_fields.items():
             if key in writable:
-                row[key] = fromisoformat(value) if key in dates and value is not None else value
+                to_column = convert.get(key)
+                row[key] = value if to_column is None or value is None else to_column(value)
         if derived:
             row.update(derived_values(entity, row))
         row["id"] = entity_id

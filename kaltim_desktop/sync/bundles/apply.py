@@ -56,6 +56,7 @@ from kaltim_desktop.sync.projection import (
     decode_fields,
     hlc_time,
     refresh_search_index,
+    stored_time,
     update_values,
     writable_columns,
 )
@@ -67,6 +68,8 @@ __all__ = ["OP_KEYS", "Applier", "Outcome", "Policy", "device_of", "drop_held", 
 CLOCK_SKEW_MS = 24 * 3600 * 1000
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
 _CREATE = {entity: create_tuple_builder(entity) for entity in REPLICATED}
+# On SQLite created rows are built in the storage form and handed to the driver as they are.
+_CREATE_STORED = {entity: create_tuple_builder(entity, stored=True) for entity in REPLICATED}
 # The op rows are built as tuples in this column order (Applier._apply).
 _OP_COLUMNS = ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base",
                "fields", "prev", "partition", "actor", "schema", "op_hash", "status")  # fmt: skip
@@ -110,7 +113,9 @@ class Applier:
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
         self._max_hlc = (0, 0)  # (wall_ms, counter) of the latest op applied
-        self._times: dict[int, Any] = {}
+        self._times: dict[int, tuple[Any, Any]] = {}  # wall ms → (timestamp, as created)
+        self._stored = session.get_bind().dialect.name == "sqlite"
+        self._create = _CREATE_STORED if self._stored else _CREATE
         self._rebuild: list[str] = []  # indexes dropped by expect(), recreated by finish()
 
     def expect(self, ops: int) -> None:
@@ -345,9 +350,10 @@ class Applier:
         hlc_text = op["hlc"]
         wall, counter = hlc_text.split(":")
         hlc = (int(wall), int(counter))
-        at = self._times.get(hlc[0])
-        if at is None:  # the ops of one change set share their wall time
-            at = self._times[hlc[0]] = hlc_time(hlc[0])
+        times = self._times.get(hlc[0])
+        if times is None:  # the ops of one change set share their wall time
+            at = hlc_time(hlc[0])
+            times = self._times[hlc[0]] = (at, stored_time(at) if self._stored else at)
         if hlc > self._max_hlc:
             self._max_hlc = hlc
         self._op_rows.append(
@@ -358,7 +364,7 @@ class Applier:
         # The tables take today's shape of the fields; the stored op stays the origin's.
         values = upcast(op)["set"]
         if action == "create":
-            self._pending[entity].append(_CREATE[entity](entity_id, values, at))
+            self._pending[entity].append(self._create[entity](entity_id, values, times[1]))
             self._pending_ids.add(entity_id)
             if entity == "person":
                 self._names.append((entity_id, values.get("name")))
@@ -368,7 +374,7 @@ class Applier:
         else:
             # Unknown (newer) fields stay in the stored op only.
             known = {k: v for k, v in values.items() if k in _WRITABLE[entity]}
-            self._apply_update(op, entity, entity_id, decode_fields(entity, known), at)
+            self._apply_update(op, entity, entity_id, decode_fields(entity, known), times[0])
         self._high[origin] = seq
         self.outcome.applied += 1
         self.outcome.per_entity[(entity, action)] += 1
@@ -410,7 +416,7 @@ class Applier:
         for entity in REPLICATED:
             rows = self._pending.pop(entity, None)
             if rows:
-                insert_tuples(self.session, REPLICATED[entity].__table__, rows)
+                insert_tuples(self.session, REPLICATED[entity].__table__, rows, stored=self._stored)
         self._pending_ids.clear()
         if self._names:
             refresh_search_index(self.session, self._names, new=True)
