@@ -6,9 +6,8 @@ between district laptops and the province office over USB sticks and e-mail.
 - :mod:`.envelope` — DSSE envelopes (Ed25519 over the pre-authentication encoding);
 - :mod:`.layout` — names, limits and the manifest;
 - :mod:`.writer` / :mod:`.reader` — building and strictly reading one part;
-- :mod:`.codec` / :mod:`.codec_decode` (with :mod:`.codec_values`, :mod:`.codec_columns`,
-  :mod:`.codec_streams`) — the columnar ops member; :mod:`.members` — building members from the
-  op log (worker processes),
+- :mod:`.codec` / :mod:`.codec_decode` (with :mod:`.codec_values`, :mod:`.codec_streams`) — the
+  columnar ops member; :mod:`.members` — building members from the op log (worker processes),
   :mod:`.compression` — xz with a bounded decompression;
 - :mod:`.checks` — signature, certificate, registry, recipient, scope and ownership checks;
 - :mod:`.apply` — idempotent, causally ordered application of ops with holds and fork alarms;

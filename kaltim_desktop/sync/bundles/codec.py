@@ -4,11 +4,11 @@
 The ops of one member are split into streams that each hold one kind of value (origins and
 sequence numbers as runs, clocks as deltas, ids as binary, every field of every entity in its
 own column), so the compressor sees like next to like. Ids are what the log is mostly made of:
-a UUID seen earlier in the member is written as its place in the member's id table, a new one
-as the delta of its high 96 bits against the column's previous id plus its 32 low bits. Anything
-that does not fit the structured form (an unknown top-level key, a text clock, a float...)
-travels as the op's canonical JSON: decoding always gives back the same op, so its hash is
-unchanged. The format is described byte by byte in ``docs/sync.md`` ("The ops member").
+a UUID seen earlier in the member is written as a back-reference, a new one as the delta of its
+high 96 bits against the column's previous id plus its 32 low bits. Anything that does not fit
+the structured form (an unknown top-level key, a text clock, a float...) travels as the op's
+canonical JSON: decoding always gives back the same op, so its hash is unchanged. The format is
+described byte by byte in ``docs/sync.md`` ("The ops member").
 """
 
 from __future__ import annotations
@@ -16,16 +16,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kaltim_desktop.sync.bundles.codec_streams import numbers, pack, terminated, zigzag
+from kaltim_desktop.sync.bundles.codec_streams import pack, terminated, varints, zigzag
 from kaltim_desktop.sync.bundles.codec_values import (
     INT_LIMIT,
     SAME_MIN,
-    T_DATE,
     T_FALSE,
-    T_ID_REF,
     T_INT,
     T_NULL,
-    T_SAME,
     T_STR,
     T_TRUE,
     ColumnOut,
@@ -161,14 +158,13 @@ class _Encoder:
             index = strings.get(partition)
             partition_s.append(optional(partition) if index is None else index + 1)
             start_op(partition)
-            value(entity_ids, op["entity_id"], 0)
+            value(entity_ids, op["entity_id"])
             base = op["base"]
             base_s.append(len(base))
             for origin_key, number in base.items():
                 base_s += (text(origin_key), number)
-            set_keys, prev_keys = self._keys
-            set_s.append(fields(entity, SET, op["set"], set_keys, 1))
-            prev_s.append(fields(entity, PREV, op["prev"], prev_keys, 1 + len(set_keys)))
+            set_s.append(fields(entity, SET, op["set"], self._keys[0]))
+            prev_s.append(fields(entity, PREV, op["prev"], self._keys[1]))
             actor_s.append(optional(op["actor"]))
             schema_s.append(op["schema"])
         if run is not None:
@@ -233,10 +229,7 @@ class _Encoder:
         self._good_keys.add(keys)
         return True
 
-    def _fields(
-        self, entity: int, part: int, fields: dict[str, Any], keys: tuple, start: int
-    ) -> int:
-        """Code the values of ``fields`` (the first at op position ``start``); its shape."""
+    def _fields(self, entity: int, part: int, fields: dict[str, Any], keys: tuple) -> int:
         cached = self._shape_columns.get((entity, part, keys))
         if cached is None:
             indexes = tuple(self.text(k) for k in keys)
@@ -249,55 +242,16 @@ class _Encoder:
                 columns.append(self.columns[key])
             cached = self._shape_columns[(entity, part, keys)] = (shape, columns)
         shape, columns = cached
-        values = self.values
-        value, texts, ids = values.value, values.texts, values.ids
-        for position, column, item in zip(
-            range(start, start + len(keys)), columns, fields.values(), strict=True
-        ):
-            # The commonest values coded here exactly as ValueEncoder.value codes them, without
-            # a call per value: this loop runs ~10 M times for 100,000 households.
+        value = self.values.value
+        for column, item in zip(columns, fields.values(), strict=True):
+            # The commonest values coded here exactly as ValueEncoder.value codes them (no
+            # rule applies to them), without a call per value: this loop runs ~10 M times
+            # for 100,000 households.
             kind = type(item)
             if kind is str:
-                length = len(item)
-                if length < SAME_MIN:
-                    if "\0" not in item:
-                        column.tag(T_STR)
-                        column.str(item)
-                        continue
-                elif length == 36:
-                    seen = ids.get(item)  # an id seen before (so a valid one): a reference
-                    if seen is not None:
-                        column.tag(T_ID_REF)
-                        column.refs.append(seen)
-                        continue
-                    if is_uuid(item):
-                        values.new_id(column, item)
-                        continue
-                elif length == 10:
-                    ordinal = values.day(item)
-                    if ordinal:  # a date: a repeat in the op, or the day's delta
-                        earlier = texts.get(item)
-                        if earlier is None:
-                            texts[item] = position
-                            column.tag(T_DATE)
-                            delta, column.last_day = ordinal - column.last_day, ordinal
-                            column.dates.append(delta << 1 if delta >= 0 else (-delta << 1) - 1)
-                            if values.first_date is None:
-                                values.first_date, values.first_date_at = item, position
-                        else:
-                            column.tag(T_SAME)
-                            column.same.append(position - earlier)
-                        continue
-                elif length != 16 and "\0" not in item:
-                    # Long text that is no date, NIK/KK or id: a repeat in the op, or text.
-                    earlier = texts.get(item)
-                    if earlier is None:
-                        texts[item] = position
-                        column.tag(T_STR)
-                        column.str(item)
-                    else:
-                        column.tag(T_SAME)
-                        column.same.append(position - earlier)
+                if len(item) < SAME_MIN and "\0" not in item:
+                    column.tag(T_STR)
+                    column.str(item)
                     continue
             elif kind is bool:
                 column.tag(T_TRUE if item else T_FALSE)
@@ -310,7 +264,7 @@ class _Encoder:
             elif item is None:
                 column.tag(T_NULL)
                 continue
-            value(column, item, position)
+            value(column, item)
         return shape
 
     # ---- the member ------------------------------------------------------------------------
@@ -326,30 +280,25 @@ class _Encoder:
             "strings": terminated(list(self.strings)),
             "kind": bytes(self.kind),
             "literal": terminated(self.literal),
-            "runs": numbers(self.runs),
+            "runs": varints(self.runs),
             "op_id": bytes(self.op_id),
             "op_id_bytes": bytes(self.op_id_bytes),
-            "hlc": numbers(self.hlc),
-            "entity": numbers(self.entity),
-            "action": numbers(self.action),
-            "base": numbers(self.base),
-            "shapes": numbers([len(self.shapes), *shapes]),
-            "set_shape": numbers(self.set_shape),
-            "prev_shape": numbers(self.prev_shape),
-            "partition": numbers(self.partition),
-            "actor": numbers(self.actor),
-            "schema": numbers(self.schema),
-            "columns": numbers([len(self.columns), *columns]),
+            "hlc": varints(self.hlc),
+            "entity": varints(self.entity),
+            "action": varints(self.action),
+            "base": varints(self.base),
+            "shapes": varints([len(self.shapes), *shapes]),
+            "set_shape": varints(self.set_shape),
+            "prev_shape": varints(self.prev_shape),
+            "partition": varints(self.partition),
+            "actor": varints(self.actor),
+            "schema": varints(self.schema),
+            "columns": varints([len(self.columns), *columns]),
         }
         streams = [(name, data) for name, data in envelope.items() if data]
-        # The id table: the new ids of column e, then of c0, c1, ... (references index it).
-        offsets, total = {}, 0
-        for column in (self.entity_ids, *self.columns.values()):
-            offsets[id(column)] = total
-            total += column.new_ids
-        streams += self.entity_ids.streams("e", offsets)
+        streams += self.entity_ids.streams("e")
         for number, column in enumerate(self.columns.values()):
-            streams += column.streams(f"c{number}", offsets)
+            streams += column.streams(f"c{number}")
         return pack(streams)
 
 

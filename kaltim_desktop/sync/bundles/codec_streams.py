@@ -1,16 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Byte streams of the columnar ops member (see :mod:`.codec`): integers in fixed widths
-(``array``) or unsigned LEB128 varints, zig-zag for signed values, NUL-terminated UTF-8 strings,
-and the container of named streams.
+"""Byte streams of the columnar ops member (see :mod:`.codec`): unsigned LEB128 varints,
+zig-zag for signed values, NUL-terminated UTF-8 strings, and the container of named streams.
 
 Reading never trusts its input: every overrun, overlong varint, bad UTF-8 or leftover byte is a
 :class:`Damaged` error, which the codec turns into ``BundleRejected(E_DAMAGED)``.
 """
 
 from __future__ import annotations
-
-import sys
-from array import array
 
 MAX_VARINT_BYTES = 15  # 105 bits: a 96-bit id delta after zig-zag, with room
 
@@ -43,70 +39,6 @@ def varints(values) -> bytes:
             value >>= 7
         out.append(value)
     return bytes(out)
-
-
-# Array type codes of each width (the C sizes differ between platforms: pick by item size).
-_CODES = {}
-for _code in "QLIHB":
-    _CODES[array(_code).itemsize] = _code
-_WIDTHS = tuple((1 << (8 * width), width, _CODES[width]) for width in (1, 2, 4, 8))
-_SWAP = sys.byteorder != "little"  # little-endian on disk
-
-
-def numbers(values: list[int]) -> bytes:
-    """Non-negative integers: a width byte, then each value in that many bytes little-endian
-    (1, 2, 4 or 8: the least that holds the largest); width 0: LEB128 varints (larger values).
-    Built by ``array`` in one C call, where varints took a Python loop per value."""
-    if not values:
-        return b""
-    top = max(values)
-    for limit, width, code in _WIDTHS:
-        if top < limit:
-            packed = array(code, values)
-            if _SWAP:
-                packed.byteswap()
-            return bytes((width,)) + packed.tobytes()
-    return b"\0" + varints(values)
-
-
-def read_numbers(data: bytes, name: str) -> list[int]:
-    """The integers of a :func:`numbers` stream (empty: none)."""
-    if not data:
-        return []
-    width, body = data[0], data[1:]
-    if not body:
-        raise Damaged(f"{name}: no numbers")
-    if width == 0:
-        return read_varints(body, name)
-    code = _CODES.get(width) if width in (1, 2, 4, 8) else None
-    if code is None or len(body) % width:
-        raise Damaged(f"{name}: width")
-    unpacked = array(code)
-    unpacked.frombytes(body)
-    if _SWAP:
-        unpacked.byteswap()
-    return unpacked.tolist()
-
-
-def read_varints(data: bytes, name: str) -> list[int]:
-    """Every varint of ``data`` (see :func:`put_varint`)."""
-    if data.isascii():  # every value below 128: one byte each
-        return list(data)
-    out = []
-    value = shift = length = 0
-    for byte in data:
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            out.append(value)
-            value = shift = length = 0
-        else:
-            shift += 7
-            length += 1
-            if length >= MAX_VARINT_BYTES:
-                raise Damaged(f"{name}: varint too long")
-    if length:
-        raise Damaged(f"{name}: varint past the end")
-    return out
 
 
 def terminated(texts: list[str]) -> bytes:

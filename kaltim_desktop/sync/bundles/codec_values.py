@@ -4,18 +4,17 @@
 Every value gets a one-byte tag and goes to the sub-stream of its kind. The rules below are
 exact for any input: a value that does not fit a rule is written as text or JSON.
 
-- UUID text (lowercase, hyphenated): an id already coded in the member (any column) is a
-  reference to its entry in the member's id table (every column's new ids, column after column;
-  zig-zag delta against the column's previous reference); a new one is the zig-zag delta of its
-  high 96 bits against the column's previous new id, plus its low 32 bits (4 bytes big-endian).
-  Ids made by ``uuid7`` share milliseconds and a counter.
-- Text of 8 characters or more equal to an earlier value of the same op (``domicile_since`` =
-  ``birth_date``): how many places back that value is among the op's values.
+- UUID text (lowercase, hyphenated): the same id seen earlier in the member (any column) is a
+  back-reference (distance to its latest occurrence, ids counted in coding order); a new one is
+  the zig-zag delta of its high 96 bits against the column's previous new id, plus its low 32
+  bits (4 bytes big-endian). Ids made by ``uuid7`` share milliseconds and a counter.
+- Text of 8 characters or more equal to an earlier one of the same op (``domicile_since`` =
+  ``birth_date``): its position among the op's texts of 8 characters or more.
 - ISO dates (``YYYY-MM-DD`` that round-trip): zig-zag delta of the day number (proleptic
   ordinal) against the column's previous date.
 - 16 ASCII digits (NIK, KK; domain.md §1): coded against the op's partition (the 6 region
-  digits) and the op's first date (``DDMMYY``, or ``DD+40`` for women, named by how many places
-  back it is) when either matches, the rest as numbers.
+  digits) and the op's first date (``DDMMYY``, or ``DD+40`` for women) when either matches, the
+  rest as numbers.
 """
 
 from __future__ import annotations
@@ -26,8 +25,10 @@ from datetime import date
 from typing import Any
 
 from kaltim_desktop.sync.bundles.codec_streams import (
-    numbers,
+    Damaged,
     terminated,
+    unzigzag,
+    varints,
     zigzag,
 )
 
@@ -67,7 +68,7 @@ def region_digits(partition: Any) -> str | None:
     return digits if len(digits) == 6 and digits.isascii() and digits.isdigit() else None
 
 
-def as_date(text: str) -> date | None:
+def _as_date(text: str) -> date | None:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         return None
     try:
@@ -77,7 +78,7 @@ def as_date(text: str) -> date | None:
     return day if day.isoformat() == text else None
 
 
-def ddmmyy(day: date, offset: int) -> str:
+def _ddmmyy(day: date, offset: int) -> str:
     return f"{day.day + offset:02d}{day.month:02d}{day.year % 100:02d}"
 
 
@@ -85,7 +86,7 @@ class ColumnOut:
     """The sub-streams of one column being written (``tag``, ``str``, ``int``: their appends)."""
 
     __slots__ = ("dates", "digits", "idh", "idl", "int", "ints", "jsons", "last_day", "last_hi",
-                 "new_ids", "refs", "same", "str", "strs", "tag", "tags")  # fmt: skip
+                 "refs", "same", "str", "strs", "tag", "tags")  # fmt: skip
 
     def __init__(self) -> None:
         self.tags = bytearray()
@@ -93,8 +94,7 @@ class ColumnOut:
         self.strs: list[str] = []
         self.idh: list[int] = []
         self.idl = bytearray()
-        self.refs: list[tuple[ColumnOut, int]] = []  # (column of the new id, its index there)
-        self.new_ids = 0
+        self.refs: list[int] = []
         self.jsons: list[str] = []
         self.same: list[int] = []
         self.dates: list[int] = []
@@ -102,46 +102,33 @@ class ColumnOut:
         self.last_hi = self.last_day = 0
         self.tag, self.str, self.int = self.tags.append, self.strs.append, self.ints.append
 
-    def streams(self, prefix: str, offsets: dict[int, int]) -> list[tuple[str, bytes]]:
-        """The sub-streams; ``offsets``: id(column) -> number of new ids in the columns before
-        it (the id table is every column's new ids, column after column)."""
-        refs, last = [], 0
-        for column, index in self.refs:
-            number = offsets[id(column)] + index
-            refs.append(zigzag(number - last))
-            last = number
-        parts = (self.tags, numbers(self.ints), terminated(self.strs), numbers(self.idh),
-                 self.idl, numbers(refs), terminated(self.jsons), numbers(self.same),
-                 numbers(self.dates), numbers(self.digits))  # fmt: skip
+    def streams(self, prefix: str) -> list[tuple[str, bytes]]:
+        parts = (self.tags, varints(self.ints), terminated(self.strs), varints(self.idh),
+                 self.idl, varints(self.refs), terminated(self.jsons), varints(self.same),
+                 varints(self.dates), varints(self.digits))  # fmt: skip
         return [(f"{prefix}.{n}", bytes(d)) for n, d in zip(SUBSTREAMS, parts, strict=True) if d]
 
 
 class ValueEncoder:
-    """Codes values into columns; ids are counted across the member, texts and dates per op.
-
-    ``position`` is the place of the value being coded among the op's values in decoding order
-    (entity id 0, then the ``set`` values, then the ``prev`` values): a repeated text and a NIK's
-    date name the value they repeat by it.
-    """
+    """Codes values into columns; ids are counted across the member, texts per op."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, tuple[ColumnOut, int]] = {}  # id -> where it was new
-        self.texts: dict[str, int] = {}  # this op's long texts -> position
-        self.days: dict[str, int] = {}  # 10-character texts -> day number, 0: not a date
-        self.first_date: str | None = None  # the op's first date (ISO text) and its position
-        self.first_date_at = 0
+        self._id_pos: dict[str, int] = {}  # id -> position of its latest occurrence
+        self._id_count = 0
+        self._texts: dict[str, int] = {}
+        self._first_date: date | None = None
         self._region: str | None = None
         self._regions: dict[Any, str | None] = {}
 
     def start_op(self, partition: str | None) -> None:
-        self.texts = {}
-        self.first_date = None
+        self._texts = {}
+        self._first_date = None
         region = self._regions.get(partition, False)
         if region is False:
             region = self._regions[partition] = region_digits(partition)
         self._region = region
 
-    def value(self, column: ColumnOut, value: Any, position: int) -> None:
+    def value(self, column: ColumnOut, value: Any) -> None:
         kind = type(value)
         if kind is str:
             if len(value) == 36 and is_uuid(value):
@@ -153,24 +140,22 @@ class ValueEncoder:
                 return
             length = len(value)
             if length >= SAME_MIN:
-                texts = self.texts
-                earlier = texts.get(value)
-                if earlier is not None:
+                texts = self._texts
+                position = texts.get(value)
+                if position is not None:
                     column.tags.append(T_SAME)
-                    column.same.append(position - earlier)
+                    column.same.append(position)
                     return
-                texts[value] = position
-            if length == 10 and (ordinal := self.day(value)):
+                texts[value] = len(texts)
+            if length == 10 and (day := _as_date(value)) is not None:
+                ordinal = day.toordinal()
                 column.tags.append(T_DATE)
                 column.dates.append(zigzag(ordinal - column.last_day))
                 column.last_day = ordinal
-                if self.first_date is None:
-                    self.first_date, self.first_date_at = value, position
+                if self._first_date is None:
+                    self._first_date = day
             elif (
-                length == 16
-                and value.isascii()
-                and value.isdigit()
-                and self._digits(column, value, position)
+                length == 16 and value.isascii() and value.isdigit() and self._digits(column, value)
             ):
                 pass
             else:
@@ -189,26 +174,15 @@ class ValueEncoder:
             column.tags.append(T_JSON)
             column.jsons.append(canonical(value))
 
-    def day(self, text: str) -> int:
-        """The day number of a 10-character ISO date text, 0 if it is none (cached)."""
-        ordinal = self.days.get(text)
-        if ordinal is None:
-            day = as_date(text)
-            ordinal = self.days[text] = 0 if day is None else day.toordinal()
-        return ordinal
-
     def _id(self, column: ColumnOut, value: str) -> None:
-        seen = self.ids.get(value)
+        position = self._id_count
+        self._id_count = position + 1
+        seen = self._id_pos.get(value)
+        self._id_pos[value] = position
         if seen is not None:
             column.tags.append(T_ID_REF)
-            column.refs.append(seen)
+            column.refs.append(position - seen)
             return
-        self.new_id(column, value)
-
-    def new_id(self, column: ColumnOut, value: str) -> None:
-        """An id not seen before in the member (lowercase UUID text): tag and value."""
-        self.ids[value] = (column, column.new_ids)
-        column.new_ids += 1
         raw = bytes.fromhex(value.replace("-", ""))
         high = int.from_bytes(raw[:12], "big")
         column.tags.append(T_NEW_ID)
@@ -216,17 +190,15 @@ class ValueEncoder:
         column.last_hi = high
         column.idl += raw[12:]
 
-    def _digits(self, column: ColumnOut, value: str, position: int) -> bool:
+    def _digits(self, column: ColumnOut, value: str) -> bool:
         """NIK/KK-shaped: head = region matched (1) + 2 × date form (0 none, 1 plain, 2 +40)."""
         region = 1 if self._region is not None and value[:6] == self._region else 0
-        form, day = 0, self.first_date
-        if day is not None:  # an ISO date text: DDMMYY from its digits (day + 40: women)
-            middle = value[6:12]
-            if middle[2:] == day[5:7] + day[2:4]:
-                if middle[:2] == day[8:10]:
-                    form = 1
-                elif middle[:2] == f"{int(day[8:10]) + 40:02d}":
-                    form = 2
+        form, day = 0, self._first_date
+        if day is not None:
+            if value[6:12] == _ddmmyy(day, 0):
+                form = 1
+            elif value[6:12] == _ddmmyy(day, 40):
+                form = 2
         if not region and not form:
             return False
         column.tags.append(T_DIGITS)
@@ -234,9 +206,108 @@ class ValueEncoder:
         out.append(region + 2 * form)
         if not region:
             out.append(int(value[:6]))
-        if form:
-            out.append(position - self.first_date_at)
-        else:
+        if not form:
             out.append(int(value[6:12]))
         out.append(int(value[12:]))
         return True
+
+
+class ValueDecoder:
+    """The mirror of :class:`ValueEncoder`; columns are :class:`.codec_decode.ColumnIn`."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.texts: list[str] = []  # this op's texts of SAME_MIN characters or more
+        self._first_date: date | None = None
+        self._region: str | None = None
+        self._regions: dict[Any, str | None] = {}
+
+    def start_op(self, partition: str | None) -> None:
+        self.texts = []
+        self._first_date = None
+        region = self._regions.get(partition, False)
+        if region is False:
+            region = self._regions[partition] = region_digits(partition)
+        self._region = region
+
+    def value(self, column) -> Any:
+        return self.tagged(column, column.tags())
+
+    def tagged(self, column, tag: int) -> Any:
+        """The value of ``tag`` (already read from ``column``)."""
+        if tag == T_STR:
+            text = column.strs()
+        elif tag == T_ID_REF:
+            distance = column.refs()
+            if not 0 < distance <= len(self.ids):
+                raise Damaged("id reference")
+            text = self.ids[-distance]
+            self.ids.append(text)
+            return text
+        elif tag == T_NEW_ID:
+            high = column.last_hi + unzigzag(column.idh())
+            if not 0 <= high < _ID_LIMIT:
+                raise Damaged("id")
+            column.last_hi = high
+            text = uuid_text((high << 32) | column.idl())
+            self.ids.append(text)
+            return text
+        elif tag == T_SAME:
+            position = column.same()
+            if position >= len(self.texts):
+                raise Damaged("same text")
+            return self.texts[position]
+        elif tag == T_DATE:
+            ordinal = column.last_day + unzigzag(column.dates())
+            if not 0 < ordinal <= _MAX_DAY:
+                raise Damaged("date")
+            column.last_day = ordinal
+            day = date.fromordinal(ordinal)
+            if self._first_date is None:
+                self._first_date = day
+            text = day.isoformat()
+        elif tag == T_DIGITS:
+            text = self._digits(column)
+        elif tag == T_INT:
+            number = unzigzag(column.ints())
+            if not -INT_LIMIT <= number < INT_LIMIT:
+                raise Damaged("int")
+            return number
+        elif tag == T_NULL:
+            return None
+        elif tag == T_TRUE:
+            return True
+        elif tag == T_FALSE:
+            return False
+        elif tag == T_JSON:
+            return json.loads(column.jsons())
+        else:
+            raise Damaged("value tag")
+        if len(text) >= SAME_MIN:
+            self.texts.append(text)
+        return text
+
+    def _digits(self, column) -> str:
+        head = column.digits()
+        region, form = head & 1, head >> 1
+        if head == 0 or form > 2:
+            raise Damaged("digits head")
+        if region:
+            if self._region is None:
+                raise Damaged("digits region")
+            first = self._region
+        else:
+            first = _fixed(column.digits(), 6)
+        if form:
+            if self._first_date is None:
+                raise Damaged("digits date")
+            middle = _ddmmyy(self._first_date, 0 if form == 1 else 40)
+        else:
+            middle = _fixed(column.digits(), 6)
+        return first + middle + _fixed(column.digits(), 4)
+
+
+def _fixed(number: int, width: int) -> str:
+    if number >= 10**width:
+        raise Damaged("digits")
+    return f"{number:0{width}d}"
