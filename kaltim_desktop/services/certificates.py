@@ -18,7 +18,6 @@ File names carry document numbers, never names or NIKs.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaltim_desktop import durable_files
 from kaltim_desktop.db import Database
 from kaltim_desktop.errors import Conflict, Issue, KaltimError, NotFound, ValidationError
 from kaltim_desktop.i18n import N_, _
@@ -108,9 +108,7 @@ def write_atomically(path: Path, draw: Callable[[Path], object]) -> None:
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         draw(temporary)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        durable_files.replace_durably(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
 

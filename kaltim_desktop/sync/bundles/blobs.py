@@ -30,9 +30,8 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import random
-import tempfile
+import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from kaltim_desktop import durable_files
 from kaltim_desktop.i18n import ngettext
 from kaltim_desktop.models import Photo, Setting, SyncOp
 from kaltim_desktop.sync.bundles.apply import device_of, in_scope
@@ -69,29 +69,13 @@ def store_blob(folder: Path, sha256: str, data: bytes) -> Path:
     if target.exists() and target.stat().st_size == len(data):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(handle, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, target)
+        durable_files.write_durably(temporary, target, data)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    _sync_directory(target.parent)
     return target
-
-
-def _sync_directory(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def file_sha256(path: Path) -> str:

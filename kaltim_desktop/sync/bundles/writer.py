@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 import pyrage
 
+from kaltim_desktop import durable_files
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models import new_id
@@ -191,21 +191,7 @@ def build_part(
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: ``.tmp``, fsync, rename, fsync the folder,
     then read it back and compare (a bad stick shows up now, not at the province)."""
-    temp = path.with_name(path.name + layout.TEMP_SUFFIX)
-    with open(temp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-    try:
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # folders cannot be opened on Windows; the rename is durable there
-        fd = None
-    if fd is not None:
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    durable_files.write_durably(path.with_name(path.name + layout.TEMP_SUFFIX), path, data)
     if _sha(path.read_bytes()) != _sha(data):
         path.unlink(missing_ok=True)
         raise OSError("the written file does not read back identically")

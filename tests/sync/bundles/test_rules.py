@@ -12,12 +12,12 @@ from contextlib import closing
 import pytest
 from sqlalchemy import func, select
 
+from kaltim_desktop import durable_files
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.models import Household, SyncHeldOp, SyncOp, SyncOriginBlock, SyncPeer
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles, release_held
 from kaltim_desktop.sync import oplog
-from kaltim_desktop.sync.bundles import writer
 from kaltim_desktop.sync.bundles.errors import E_FORK, E_OWNERSHIP, E_SCHEMA_TOO_NEW, E_SCOPE
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 from kaltim_desktop.sync.hlc import Hlc
@@ -179,7 +179,7 @@ def test_an_interrupted_export_leaves_only_a_tmp_file(laptop, province, monkeypa
     def full_disk(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer.os, "fsync", full_disk)
+    monkeypatch.setattr(durable_files.os, "fsync", full_disk)
     out = laptop.data_dir / "stick"
     with pytest.raises(KaltimError, match="drive is full or was removed"):
         export_bundles(laptop.db, laptop.data_dir, laptop.actor, out)
