@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 
@@ -66,9 +66,9 @@ class Op:
         return sha256_hex(canonical_json(self.as_dict()))
 
 
-@dataclass(frozen=True)
-class EncodedOp:
-    """An op's JSON parts as stored in ``sync_op`` and its hash."""
+class EncodedOp(NamedTuple):
+    """An op's JSON parts as stored in ``sync_op`` and its hash (a tuple: one is made per op
+    written or received, and an import's worker sends them as plain tuples)."""
 
     base: str
     set: str

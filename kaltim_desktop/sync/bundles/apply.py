@@ -50,7 +50,7 @@ from kaltim_desktop.sync.bundles.policy import (
 )
 from kaltim_desktop.sync.clocks import load_clocks, store_clocks
 from kaltim_desktop.sync.hlc import Hlc
-from kaltim_desktop.sync.ops import encode_parts
+from kaltim_desktop.sync.ops import EncodedOp, encode_parts
 from kaltim_desktop.sync.projection import (
     create_tuple_builder,
     decode_fields,
@@ -105,6 +105,7 @@ class Applier:
         self._pending_ids: set[str] = set()  # records whose create is still buffered
         self._op_rows: list[tuple] = []
         self._names: list[tuple[str, str | None]] = []
+        self._tokens: list[tuple[str, str]] = []  # (token, person_id) of new persons
         self._renamed: dict[str, str | None] = {}
         # (entity, entity_id) → version vector, authoritative in this transaction once read;
         # the dirty ones are written by flush().
@@ -241,8 +242,12 @@ class Applier:
 
     # ---- the loop --------------------------------------------------------------------------
 
-    def receive(self, items: list[dict[str, Any]]) -> None:
-        """Take a batch of op dicts (one ops member of a bundle)."""
+    def receive(
+        self, items: list[dict[str, Any]], hashed: list[tuple | None] | None = None
+    ) -> None:
+        """Take a batch of op dicts (one ops member of a bundle, or a slice of one); ``hashed``
+        holds their encodings, create rows and name tokens when a worker process prepared
+        them (:mod:`.decode_ahead`)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
         for op in items:
             check_shape(op)
@@ -256,14 +261,19 @@ class Applier:
         route, apply_op, region = self._route, self._apply, self._region
         high = self._high
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
-        for op in items:
+        for index, op in enumerate(items):
             check_rights(upcast(op), policy, region)  # today's field names
             origin, seq = op["origin"], op["seq"]
-            encoded = encode_parts(
-                origin, seq, op["op_id"], op["hlc"], op["entity"], op["entity_id"],
-                op["action"], op["base"], op["set"], op["prev"], op["partition"], op["actor"],
-                op["schema"],
-            )  # fmt: skip
+            ready = hashed[index] if hashed is not None else None
+            if ready is not None:
+                encoded, prepared = EncodedOp._make(ready[:4]), ready[4:]
+            else:
+                prepared = None
+                encoded = encode_parts(
+                    origin, seq, op["op_id"], op["hlc"], op["entity"], op["entity_id"],
+                    op["action"], op["base"], op["set"], op["prev"], op["partition"],
+                    op["actor"], op["schema"],
+                )  # fmt: skip
             key = (origin, seq)
             stored = known.get(key) or seen.get(key)
             seen[key] = encoded.hash
@@ -272,7 +282,7 @@ class Applier:
                     raise BundleRejected(E_FORK, f"fork at {origin}:{seq}")
                 self.outcome.already += 1
             elif plain and not op["base"] and seq == high[origin] + 1:
-                apply_op(op, encoded)
+                apply_op(op, encoded, prepared)
             else:
                 route(op, encoded)
 
@@ -343,7 +353,7 @@ class Applier:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _apply(self, op: dict[str, Any], encoded) -> None:
+    def _apply(self, op: dict[str, Any], encoded, prepared: tuple | None = None) -> None:
         origin, seq, entity, entity_id, action = (
             op["origin"], op["seq"], op["entity"], op["entity_id"], op["action"]
         )  # fmt: skip
@@ -361,18 +371,24 @@ class Applier:
              encoded.set, encoded.prev, op["partition"], op["actor"], op["schema"], encoded.hash,
              "applied")
         )  # fmt: skip
-        # The tables take today's shape of the fields; the stored op stays the origin's.
-        values = upcast(op)["set"]
         if action == "create":
-            self._pending[entity].append(self._create[entity](entity_id, values, times[1]))
+            if prepared is not None and prepared[0] is not None:  # built by the worker
+                self._pending[entity].append(prepared[0])
+                if entity == "person":
+                    self._tokens += [(token, entity_id) for token in prepared[1]]
+            else:
+                # The tables take today's shape of the fields; the stored op stays the origin's.
+                values = upcast(op)["set"]
+                self._pending[entity].append(self._create[entity](entity_id, values, times[1]))
+                if entity == "person":
+                    self._names.append((entity_id, values.get("name")))
             self._pending_ids.add(entity_id)
-            if entity == "person":
-                self._names.append((entity_id, values.get("name")))
             vv = self._clocks.get((entity, entity_id))
             if vv is not None:  # an update of this batch will read it
                 vv[origin] = max(vv.get(origin, 0), seq)
         else:
-            # Unknown (newer) fields stay in the stored op only.
+            # Today's shape of the fields; unknown (newer) ones stay in the stored op only.
+            values = upcast(op)["set"]
             known = {k: v for k, v in values.items() if k in _WRITABLE[entity]}
             self._apply_update(op, entity, entity_id, decode_fields(entity, known), times[0])
         self._high[origin] = seq
@@ -418,9 +434,9 @@ class Applier:
             if rows:
                 insert_tuples(self.session, REPLICATED[entity].__table__, rows, stored=self._stored)
         self._pending_ids.clear()
-        if self._names:
-            refresh_search_index(self.session, self._names, new=True)
-            self._names = []
+        if self._names or self._tokens:
+            refresh_search_index(self.session, self._names, new=True, tokens=self._tokens)
+            self._names, self._tokens = [], []
         if self._renamed:
             refresh_search_index(self.session, list(self._renamed.items()))
             self._renamed = {}

@@ -9,6 +9,7 @@ index out of range or a tag this version does not write is :class:`Damaged`, nev
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from kaltim_desktop.sync.bundles.codec import (
@@ -38,7 +39,7 @@ from kaltim_desktop.sync.bundles.codec_values import (
 )
 from kaltim_desktop.sync.ops import derived_op_id
 
-__all__ = ["Damaged", "decode_ops"]
+__all__ = ["Damaged", "decode_ops", "iter_ops"]
 
 _CONSTANTS = (None, False, True)  # tags T_NULL, T_FALSE, T_TRUE
 _SHORT_SEQ = 1 << 48
@@ -196,7 +197,8 @@ class _Decoder:
             out[key] = item
         return out
 
-    def ops(self, count: int) -> list[dict[str, Any]]:
+    def ops(self, count: int) -> Iterator[dict[str, Any]]:
+        """The ops in order; the checks that nothing is left over run after the last one."""
         kinds = self.streams.get("kind", b"")
         if len(kinds) != count:
             raise Damaged("kind: count")
@@ -221,13 +223,12 @@ class _Decoder:
             set_s.next, prev_s.next, actor_s.next, schema_s.next
         )  # fmt: skip
         fields, entity_ids = self.fields, self.entity_ids
-        out: list[dict[str, Any]] = []
         for kind in kinds:
             if kind == K_LITERAL:
                 op = json.loads(literal.next())
                 if type(op) is not dict:
                     raise Damaged("literal op")
-                out.append(op)
+                yield op
                 continue
             if kind != K_STRUCTURED:
                 raise Damaged("op kind")
@@ -276,13 +277,13 @@ class _Decoder:
             set_fields = fields(entity, SET, set_next())
             prev_fields = fields(entity, PREV, prev_next())
             actor = actor_next()
-            out.append({
+            yield {
                 "origin": origin, "seq": seq, "op_id": op_id,
                 "hlc": f"{wall:013d}:{counter:04d}", "entity": entity, "entity_id": entity_id,
                 "action": action, "base": based, "set": set_fields, "prev": prev_fields,
                 "partition": partition,
                 "actor": None if actor == 0 else strings[actor - 1], "schema": schema_next(),
-            })  # fmt: skip
+            }  # fmt: skip
         if left or explicit_at != len(explicit):
             raise Damaged("runs or op ids left over")
         for source in (literal, runs, hlc, base, entity_s, action_s, set_s, prev_s,
@@ -291,15 +292,25 @@ class _Decoder:
         self.entity_ids.done()
         for column in self.columns.values():
             column.done()
-        return out
+
+
+# A stream that runs dry raises StopIteration, which a generator re-raises as RuntimeError.
+_MALFORMED = (StopIteration, RuntimeError, IndexError, KeyError, ValueError, TypeError,
+              OverflowError, MemoryError)  # fmt: skip
+
+
+def iter_ops(body: bytes, count: int) -> Iterator[dict[str, Any]]:
+    """The ``count`` ops of a member body, one at a time: a consumer that keeps only a slice of
+    them holds a fraction of the member's op dicts. :class:`Damaged` (possibly after some ops
+    were yielded) if the body is not exact, so only a fully consumed member counts as read."""
+    try:
+        yield from _Decoder(unpack(body)).ops(count)
+    except Damaged:
+        raise
+    except _MALFORMED as exc:
+        raise Damaged(type(exc).__name__) from exc
 
 
 def decode_ops(body: bytes, count: int) -> list[dict[str, Any]]:
     """The ``count`` ops of a member body, in order; :class:`Damaged` if it is not exact."""
-    try:
-        return _Decoder(unpack(body)).ops(count)
-    except Damaged:
-        raise
-    except (StopIteration, IndexError, KeyError, ValueError, TypeError, OverflowError,
-            RecursionError, MemoryError) as exc:  # fmt: skip
-        raise Damaged(type(exc).__name__) from exc
+    return list(iter_ops(body, count))

@@ -33,7 +33,7 @@ from kaltim_desktop.models import (
     SyncTrust,
     utcnow,
 )
-from kaltim_desktop.sync.bundles import blobs, layout, reader
+from kaltim_desktop.sync.bundles import blobs, decode_ahead, layout, reader
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.checks import LocalTrust, Verified, verify_part
 from kaltim_desktop.sync.bundles.errors import (
@@ -192,8 +192,9 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
                 now_ms=ctx.now_ms,
             )  # fmt: skip
             applier.expect(_op_count(manifest))
-            for batch in reader.read_ops(part):
-                applier.receive(batch)
+            stored = session.get_bind().dialect.name == "sqlite"  # as the applier builds rows
+            for batch, hashed in decode_ahead.read_ops_hashed(part, stored=stored):
+                applier.receive(batch, hashed)
             applier.release_held()
             applier.finish()
             photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,

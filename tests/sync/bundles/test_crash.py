@@ -101,10 +101,10 @@ def init(self, session, *args, **kwargs):
                for name in ("journal_mode", "synchronous")}
     flag.with_suffix(".json").write_text(json.dumps(pragmas))
 
-def receive(self, items):
+def receive(self, items, *hashed):
     if not flag.exists():
         flag.write_text(str(time.monotonic()))
-    original_receive(self, items)
+    original_receive(self, items, *hashed)
 
 apply.Applier.__init__, apply.Applier.receive = init, receive
 engine = make_engine(sqlite_url(db_path))
