@@ -14,6 +14,7 @@ described byte by byte in ``docs/sync.md`` ("The ops member").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from kaltim_desktop.sync.bundles.codec_streams import pack, terminated, varints, zigzag
@@ -41,6 +42,10 @@ _KEYSET = frozenset(OP_KEYS)
 K_STRUCTURED, K_LITERAL = 0, 1
 ID_DERIVED, ID_EXPLICIT = 0, 1
 SET, PREV = 0, 1
+# An op found to fit the structured form, in the order :meth:`_Encoder.add_checked` codes it:
+# origin, seq, derived op id?, op id, hlc wall, hlc counter, entity, action, partition,
+# entity id, base, set, set's keys, prev, prev's keys, actor, schema.
+Checked = tuple
 ENVELOPE = ("strings", "kind", "literal", "runs", "op_id", "op_id_bytes", "hlc", "entity",
             "action", "base", "shapes", "set_shape", "prev_shape", "partition", "actor",
             "schema", "columns")  # fmt: skip
@@ -114,59 +119,79 @@ class _Encoder:
     # ---- the ops ---------------------------------------------------------------------------
 
     def add_all(self, ops: list[Any]) -> None:
+        self.add_checked(self.checked(op) for op in ops)
+
+    def checked(self, op: Any) -> Checked | str:
+        """The parts of ``op`` to code (see :data:`Checked`), or its canonical JSON text."""
+        if not self._fits(op):
+            return canonical(op)
+        wall, counter = self._clock
+        return (
+            op["origin"], op["seq"], self._derived, op["op_id"], wall, counter, op["entity"],
+            op["action"], op["partition"], op["entity_id"], op["base"], op["set"],
+            self._keys[0], op["prev"], self._keys[1], op["actor"], op["schema"],
+        )  # fmt: skip
+
+    def add_checked(self, items: Iterable[Checked | str]) -> None:
         """Code every op in order (one loop with its streams at hand: this runs per op)."""
         kind, literal, op_forms, op_id_bytes = self.kind, self.literal, self.op_id, self.op_id_bytes
         hlc, entity_s, action_s, base_s = self.hlc, self.entity, self.action, self.base
         set_s, prev_s, partition_s = self.set_shape, self.prev_shape, self.partition
         actor_s, schema_s = self.actor, self.schema
-        text, optional, fields, fits = self.text, self.optional, self._fields, self._fits
+        text, optional, fields = self.text, self.optional, self._fields
         start_op, value, entity_ids = self.values.start_op, self.values.value, self.entity_ids
         strings = self.strings
+        empty_prev: dict[int, int] = {}  # entity -> the shape of an empty prev (any create)
         last_wall = last_counter = 0
         run = None
-        for op in ops:
-            if not fits(op):
+        for item in items:
+            if type(item) is str:
                 kind.append(K_LITERAL)
-                literal.append(canonical(op))
+                literal.append(item)
                 continue
+            (origin, seq, derived, op_id, wall, counter, entity_name, action, partition,
+             entity_id, base, set_fields, set_keys, prev, prev_keys, actor,
+             schema) = item  # fmt: skip
             kind.append(K_STRUCTURED)
-            origin, seq = op["origin"], op["seq"]
             if run is not None and run[0] == origin and run[1] + run[2] == seq:
                 run[2] += 1
             else:
                 if run is not None:
                     self.runs += (text(run[0]), run[1], run[2])
                 run = [origin, seq, 1]
-            if self._derived:
+            if derived:
                 op_forms.append(ID_DERIVED)
             else:
                 op_forms.append(ID_EXPLICIT)
-                op_id_bytes += bytes.fromhex(op["op_id"].replace("-", ""))
-            wall, counter = self._clock
+                op_id_bytes += bytes.fromhex(op_id.replace("-", ""))
             if wall == last_wall:
                 hlc += (0, zigzag(counter - last_counter))
             else:
                 hlc += (zigzag(wall - last_wall), counter)
             last_wall, last_counter = wall, counter
-            entity = strings.get(op["entity"])
+            entity = strings.get(entity_name)
             if entity is None:
-                entity = text(op["entity"])
+                entity = text(entity_name)
             entity_s.append(entity)
-            action = strings.get(op["action"])
-            action_s.append(text(op["action"]) if action is None else action)
-            partition = op["partition"]
+            index = strings.get(action)
+            action_s.append(text(action) if index is None else index)
             index = strings.get(partition)
             partition_s.append(optional(partition) if index is None else index + 1)
             start_op(partition)
-            value(entity_ids, op["entity_id"])
-            base = op["base"]
+            value(entity_ids, entity_id)
             base_s.append(len(base))
             for origin_key, number in base.items():
                 base_s += (text(origin_key), number)
-            set_s.append(fields(entity, SET, op["set"], self._keys[0]))
-            prev_s.append(fields(entity, PREV, op["prev"], self._keys[1]))
-            actor_s.append(optional(op["actor"]))
-            schema_s.append(op["schema"])
+            set_s.append(fields(entity, SET, set_fields, set_keys))
+            if prev_keys:
+                prev_s.append(fields(entity, PREV, prev, prev_keys))
+            else:  # after its first time, coding an empty prev only looks its shape up
+                shape = empty_prev.get(entity)
+                if shape is None:
+                    shape = empty_prev[entity] = fields(entity, PREV, prev, prev_keys)
+                prev_s.append(shape)
+            actor_s.append(optional(actor))
+            schema_s.append(schema)
         if run is not None:
             self.runs += (text(run[0]), run[1], run[2])
 

@@ -3,9 +3,10 @@
 (:mod:`.codec`), compress (:mod:`.compression`).
 
 A member is built from op dicts (any content: tests craft hostile ones) or from ``sync_op``
-rows as the exporter reads them. Large exports build their members in two worker processes
-while this one reads the log: encoding is Python work per value, and the machines are laptops
-with two cores or more. Small exports stay in this process.
+rows as the exporter reads them, which are coded without building op dicts (:mod:`.codec_rows`:
+the same bytes, a fifth less time per op). Large exports build their members in two worker
+processes while this one reads the log: encoding is Python work per value, and the machines are
+laptops with two cores or more. Small exports stay in this process.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from kaltim_desktop.sync.bundles import codec, compression
+from kaltim_desktop.sync.bundles import codec, codec_rows, compression
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 WORKERS = 2
@@ -57,47 +59,36 @@ def canonical_line(row) -> str:
     """The op's RFC 8785 text from a ``sync_op`` row, as :func:`..ops.encode_parts` hashes it."""
     origin, seq, op_id, hlc, entity, entity_id, action, base, fields, prev = row[:10]
     partition, actor, schema = row[10:13]
-    return "".join(
-        (
-            '{"action":', _string(action),
-            ',"actor":', "null" if actor is None else _string(actor),
-            ',"base":', base,
-            ',"entity":', _string(entity),
-            ',"entity_id":', _string(entity_id),
-            ',"hlc":', _string(hlc),
-            ',"op_id":', _string(op_id),
-            ',"origin":', _string(origin),
-            ',"partition":', "null" if partition is None else _string(partition),
-            ',"prev":', prev,
-            ',"schema":', str(schema),
-            ',"seq":', str(seq),
-            ',"set":', fields,
-            "}",
-        )
-    )  # fmt: skip
+    # One f-string: ~10 % quicker than joining the pieces. A JSON column that is not text (NULL,
+    # a blob) gives a line no stored hash matches: the log is damaged.
+    return (
+        f'{{"action":{_string(action)}'
+        f',"actor":{"null" if actor is None else _string(actor)}'
+        f',"base":{base!s},"entity":{_string(entity)},"entity_id":{_string(entity_id)}'
+        f',"hlc":{_string(hlc)},"op_id":{_string(op_id)},"origin":{_string(origin)}'
+        f',"partition":{"null" if partition is None else _string(partition)}'
+        f',"prev":{prev!s},"schema":{schema!s},"seq":{seq!s},"set":{fields!s}}}'
+    )
 
 
-def ops_from_rows(rows: list[tuple]) -> list[dict[str, Any]]:
-    """Op dicts of stored rows (``origin … schema, op_hash``), each checked against its hash."""
-    loads, sha256 = json.loads, hashlib.sha256
-    ops = []
+def check_rows(rows: list[tuple]) -> None:
+    """Every stored row (``origin … schema, op_hash``) against its hash: DamagedLog if not."""
+    sha256 = hashlib.sha256
     for row in rows:
         if sha256(canonical_line(row).encode("utf-8")).hexdigest() != row[13]:
             raise DamagedLog(f"{row[0]}:{row[1]}")
-        base, prev = row[7], row[9]
-        ops.append({
-            "origin": row[0], "seq": row[1], "op_id": row[2], "hlc": row[3], "entity": row[4],
-            "entity_id": row[5], "action": row[6], "base": {} if base == "{}" else loads(base),
-            "set": loads(row[8]), "prev": {} if prev == "{}" else loads(prev),
-            "partition": row[10], "actor": row[11], "schema": row[12],
-        })  # fmt: skip
-    return ops
 
 
-def _ranges(ops: list[dict[str, Any]]) -> dict[str, list[int]]:
+def ops_from_rows(rows: list[tuple]) -> list[dict[str, Any]]:
+    """Op dicts of stored rows, each checked against its hash."""
+    check_rows(rows)
+    return [codec_rows.op_of_row(row) for row in rows]
+
+
+def _ranges(pairs: Iterable[tuple[Any, Any]]) -> dict[str, list[int]]:
+    """origin → [first, last, count] of the ops' ``(origin, seq)``."""
     ranges: dict[str, list[int]] = {}
-    for op in ops:
-        origin, seq = op.get("origin"), op.get("seq")
+    for origin, seq in pairs:
         if type(origin) is not str or type(seq) is not int:
             continue  # not a valid op: it travels, and the receiver refuses it
         current = ranges.get(origin)
@@ -109,9 +100,21 @@ def _ranges(ops: list[dict[str, Any]]) -> dict[str, list[int]]:
     return ranges
 
 
+def _row_ranges(rows: list[tuple]) -> dict[str, list[int]]:
+    """:func:`_ranges` of stored rows, without a loop in Python for one origin's int seqs."""
+    origins, seqs = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
+    single = set(origins)
+    if len(single) == 1 and set(map(type, origins)) == {str} and set(map(type, seqs)) == {int}:
+        return {single.pop(): [min(seqs), max(seqs), len(seqs)]}
+    return _ranges(zip(origins, seqs, strict=True))
+
+
 def _encode(items: list) -> tuple[bytes, int, dict[str, list[int]]]:
-    ops = ops_from_rows(items) if items and type(items[0]) is tuple else items
-    return codec.encode_ops(ops), len(ops), _ranges(ops)
+    if items and type(items[0]) is tuple:  # stored rows: coded as rows, no op dicts built
+        check_rows(items)
+        return codec_rows.encode_rows(items), len(items), _row_ranges(items)
+    pairs = ((op.get("origin"), op.get("seq")) for op in items)
+    return codec.encode_ops(items), len(items), _ranges(pairs)
 
 
 def build(items: list) -> Member:
@@ -191,7 +194,8 @@ def build_stored(path: str, runs: list[Run], scope, tables: dict[str, str]) -> M
     if connection is None:
         connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         _worker_connections[path] = connection
-    return build(stored_rows(connection, runs, scope, tables))
+    with paused_gc():  # reading creates the member's rows: no collection either
+        return build(stored_rows(connection, runs, scope, tables))
 
 
 class _Local:
