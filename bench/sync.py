@@ -9,9 +9,9 @@ scope filter and the causal (HLC) order of a province export.
 
 Run ``uv run python bench/sync.py`` (``--households N``, default 100,000; ``--quick`` for
 2,000). Prints export time, bundle size and part count, import (verify + apply) time and the
-import's peak memory (measured in a child process of its own), against a plain SQLite insert of
-the same rows (the replicated tables and the op log, ``executemany`` into an empty database of
-the same schema) measured in the same run.
+import's peak memory (measured in a child process of its own, its decoding worker included),
+against a plain SQLite insert of the same rows (the replicated tables and the op log,
+``executemany`` into an empty database of the same schema) measured in the same run.
 
 Targets: export ≤ 15 s, import ≤ 45 s, import peak memory ≤ 500 MB, the text data of 100,000
 households in one 15 MiB part.
@@ -47,9 +47,14 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 
 
+def field_kb(status: str, name: str) -> int:
+    return sum(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith(name))
+
+
 def tree_rss_kb() -> int:
-    # Resident memory of this process and its children (a large import decodes in a worker).
-    total, pids = 0, [os.getpid()]
+    # Resident memory of this process and its children (a large import decodes in a worker);
+    # also the children's own peaks so far, which no 50 ms sample can miss.
+    total, pids, me = 0, [os.getpid()], os.getpid()
     while pids:
         pid = pids.pop()
         try:
@@ -57,12 +62,14 @@ def tree_rss_kb() -> int:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
-        total += sum(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmRSS:"))
+        total += field_kb(status, "VmRSS:")
+        if pid != me:
+            child_peak[pid] = max(child_peak.get(pid, 0), field_kb(status, "VmHWM:"))
         pids += [int(c) for c in children]
     return total
 
 
-tree_peak = [0]
+tree_peak, child_peak = [0], {}
 done = threading.Event()
 
 
@@ -87,8 +94,12 @@ done.set()
 status = Path("/proc/self/status").read_text() if Path("/proc/self/status").exists() else ""
 hwm = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
 peak = int(hwm[0]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": elapsed, "peak_mb": max(peak, tree_peak[0] / 1024),
-                  "main_peak_mb": peak,
+# The budget is checked against the sum of every process's own peak: an upper bound, as if
+# the worker's and this process's peaks fell at the same moment.
+bound = peak + sum(child_peak.values()) / 1024
+print(json.dumps({"seconds": elapsed, "peak_mb": max(bound, tree_peak[0] / 1024),
+                  "sampled_mb": tree_peak[0] / 1024, "main_peak_mb": peak,
+                  "worker_peaks_mb": sorted(round(v / 1024) for v in child_peak.values()),
                   "statuses": [r.status + ":" + str(r.code) for r in results],
                   "applied": sum(r.report.get("applied", 0) for r in results)}))
 """
@@ -187,9 +198,10 @@ def main() -> int:
             f" statuses {sorted(set(imported['statuses']))}, applied {imported['applied']:,}"
         )
         print(
-            f"import peak memory    {peak:>11.0f} MB  (target ≤ {TARGETS['peak_mb']:.0f} MB; "
-            f"all its processes, sampled every 50 ms; main process alone "
-            f"{imported['main_peak_mb']:.0f} MB)"
+            f"import peak memory    {peak:>11.0f} MB  (target ≤ {TARGETS['peak_mb']:.0f} MB): "
+            f"the sum of its processes' own peaks (main {imported['main_peak_mb']:.0f} MB, "
+            f"decoding worker {imported['worker_peaks_mb']} MB); their sum sampled every "
+            f"50 ms peaked at {imported['sampled_mb']:.0f} MB"
         )
         print(f"plain SQLite insert   {baseline_s:>11.1f} s   (same rows, executemany)")
         print(f"ratio import / plain  {import_s / baseline_s:>11.1f} ×")

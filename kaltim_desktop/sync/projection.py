@@ -8,7 +8,7 @@ reproduces them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
@@ -177,13 +177,11 @@ def update_values(entity: str, fields: dict[str, Any], at: datetime) -> dict:
 
 
 def refresh_search_index(
-    session: Session, rows: list[tuple[str, str | None]], *, new: bool = False,
-    tokens: Iterable[tuple[str, str]] = (),
-) -> None:  # fmt: skip
+    session: Session, rows: list[tuple[str, str | None]], *, new: bool = False
+) -> None:
     """Rebuild the name tokens of persons ``(person_id, name)`` whose name was written;
-    ``new`` persons have no tokens yet, so there is nothing to delete first. ``tokens``:
-    ``(token, person_id)`` of new persons, already computed (by an import's worker)."""
-    if not rows and not tokens:
+    ``new`` persons have no tokens yet, so there is nothing to delete first."""
+    if not rows:
         return
     ids = [] if new else [person_id for person_id, _ in rows]
     for start in range(0, len(ids), 500):
@@ -191,6 +189,7 @@ def refresh_search_index(
         session.execute(delete(PersonNameToken).where(PersonNameToken.person_id.in_(chunk)))
     # (token, person_id): the table's key, in its column order. Sorted, the rows go into the
     # key's B-tree in order, which keeps a large import's pages hot in the cache.
-    pairs = {(token, person_id) for person_id, name in rows for token in name_tokens(name or "")}
-    pairs.update(tokens)
-    insert_tuples(session, PersonNameToken.__table__, sorted(pairs))
+    tokens = sorted(
+        {(token, person_id) for person_id, name in rows for token in name_tokens(name or "")}
+    )
+    insert_tuples(session, PersonNameToken.__table__, tokens)

@@ -75,7 +75,7 @@ _OP_COLUMNS = ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action",
                "fields", "prev", "partition", "actor", "schema", "op_hash", "status")  # fmt: skip
 if column_keys(SyncOp.__table__) != _OP_COLUMNS:
     raise RuntimeError("sync_op columns changed")
-FLUSH_EVERY = 20_000  # op rows buffered before they are written (bounds memory)
+FLUSH_EVERY = 10_000  # op rows buffered before they are written (bounds memory)
 _CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
 _CHUNK = 500  # ids per IN (...) list
 # An import of at least this many ops into a database holding fewer rebuilds the secondary
@@ -105,7 +105,6 @@ class Applier:
         self._pending_ids: set[str] = set()  # records whose create is still buffered
         self._op_rows: list[tuple] = []
         self._names: list[tuple[str, str | None]] = []
-        self._tokens: list[tuple[str, str]] = []  # (token, person_id) of new persons
         self._renamed: dict[str, str | None] = {}
         # (entity, entity_id) → version vector, authoritative in this transaction once read;
         # the dirty ones are written by flush().
@@ -246,7 +245,7 @@ class Applier:
         self, items: list[dict[str, Any]], hashed: list[tuple | None] | None = None
     ) -> None:
         """Take a batch of op dicts (one ops member of a bundle, or a slice of one); ``hashed``
-        holds their encodings, create rows and name tokens when a worker process prepared
+        holds their encodings and create rows when a worker process prepared
         them (:mod:`.decode_ahead`)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
         for op in items:
@@ -372,16 +371,14 @@ class Applier:
              "applied")
         )  # fmt: skip
         if action == "create":
-            if prepared is not None and prepared[0] is not None:  # built by the worker
-                self._pending[entity].append(prepared[0])
-                if entity == "person":
-                    self._tokens += [(token, entity_id) for token in prepared[1]]
-            else:
-                # The tables take today's shape of the fields; the stored op stays the origin's.
-                values = upcast(op)["set"]
-                self._pending[entity].append(self._create[entity](entity_id, values, times[1]))
-                if entity == "person":
-                    self._names.append((entity_id, values.get("name")))
+            # The tables take today's shape of the fields; the stored op stays the origin's.
+            values = upcast(op)["set"]
+            row = prepared[0] if prepared is not None else None  # built by the worker
+            if row is None:
+                row = self._create[entity](entity_id, values, times[1])
+            self._pending[entity].append(row)
+            if entity == "person":
+                self._names.append((entity_id, values.get("name")))
             self._pending_ids.add(entity_id)
             vv = self._clocks.get((entity, entity_id))
             if vv is not None:  # an update of this batch will read it
@@ -434,9 +431,9 @@ class Applier:
             if rows:
                 insert_tuples(self.session, REPLICATED[entity].__table__, rows, stored=self._stored)
         self._pending_ids.clear()
-        if self._names or self._tokens:
-            refresh_search_index(self.session, self._names, new=True, tokens=self._tokens)
-            self._names, self._tokens = [], []
+        if self._names:
+            refresh_search_index(self.session, self._names, new=True)
+            self._names = []
         if self._renamed:
             refresh_search_index(self.session, list(self._renamed.items()))
             self._renamed = {}

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from kaltim_desktop.domain.names import name_tokens
 from kaltim_desktop.models import REPLICATED
 from kaltim_desktop.sync.bundles import compression, layout, reader
 from kaltim_desktop.sync.bundles.codec_decode import Damaged, iter_ops
@@ -36,23 +35,24 @@ from kaltim_desktop.sync.upcast import upcast
 
 AHEAD_MIN_OPS = 50_000  # below this a worker's start (~0.3 s) costs more than it saves
 AHEAD = 1  # members decoded ahead of the one being applied (kept pickled: ~15 MB each)
-SLICE_OPS = 4096  # ops unpickled at once on either side (~10 MB of dicts)
+SLICE_OPS = 2048  # ops unpickled at once on either side (~5 MB of dicts)
 
 # What the worker prepares for each op, or None when the op is malformed (the applier's shape
 # check then refuses it, as it does in this process): (base, set, prev, hash) as
 # sync.ops.EncodedOp holds them, then for a create the table row the applier would build
-# (Applier._apply) and, for a person, the name's search tokens; None where there is none or
-# building it failed (the applier then builds it itself, and fails as it would).
-Hashed = tuple[str, str, str, str, tuple | None, list[str] | None] | None
+# (Applier._apply); None where there is none or building it failed (the applier then builds
+# it itself, and fails as it would). Name tokens stay with the applier: measured, the worker
+# is the busier of the two processes, so it keeps only what saves the applier the most.
+Hashed = tuple[str, str, str, str, tuple | None] | None
 
 _builders: dict[tuple[str, bool], Any] = {}
 _times: dict[tuple[str, bool], Any] = {}  # (HLC wall text, stored) -> record time; ops share it
 
 
-def _row(op: dict[str, Any], stored: bool) -> tuple[tuple | None, list[str] | None]:
+def _row(op: dict[str, Any], stored: bool) -> tuple | None:
     entity = op["entity"]
     if op["action"] != "create" or entity not in REPLICATED:
-        return None, None
+        return None
     build = _builders.get((entity, stored))
     if build is None:
         build = _builders[(entity, stored)] = create_tuple_builder(entity, stored=stored)
@@ -65,11 +65,9 @@ def _row(op: dict[str, Any], stored: bool) -> tuple[tuple | None, list[str] | No
                 _times.clear()
             at = hlc_time(int(wall[0]))
             at = _times[wall] = stored_time(at) if stored else at
-        row = build(op["entity_id"], values, at)
-        tokens = sorted(name_tokens(values.get("name") or "")) if entity == "person" else None
+        return build(op["entity_id"], values, at)
     except Exception:  # anything odd is left to the applier, which refuses it as it would
-        return None, None
-    return row, tokens
+        return None
 
 
 def _hashed(op: dict[str, Any], stored: bool) -> Hashed:
@@ -81,7 +79,7 @@ def _hashed(op: dict[str, Any], stored: bool) -> Hashed:
         )  # fmt: skip
     except Exception:  # a malformed op: the applier checks its shape and refuses it
         return None
-    return (encoded.base, encoded.set, encoded.prev, encoded.hash, *_row(op, stored))
+    return encoded.base, encoded.set, encoded.prev, encoded.hash, _row(op, stored)
 
 
 def decode_and_hash(
