@@ -200,7 +200,7 @@ def main() -> int:
         print(
             f"import peak memory    {peak:>11.0f} MB  (target ≤ {TARGETS['peak_mb']:.0f} MB): "
             f"the sum of its processes' own peaks (main {imported['main_peak_mb']:.0f} MB, "
-            f"decoding worker {imported['worker_peaks_mb']} MB); their sum sampled every "
+            f"child processes {imported['worker_peaks_mb']} MB); their sum sampled every "
             f"50 ms peaked at {imported['sampled_mb']:.0f} MB"
         )
         print(f"plain SQLite insert   {baseline_s:>11.1f} s   (same rows, executemany)")
