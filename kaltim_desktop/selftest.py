@@ -4,8 +4,9 @@
 Every step runs against a fresh temporary data directory (never the officer's own): the
 application's files are all there (catalogues, date formats, fonts, regions), the migrations
 build the database, an administrator and a demo household are registered through the real
-services, a house certificate is rendered and its QR signature verified, and finally the main
-window is shown offscreen. The first failing step is named and the process exits non-zero, so
+services, its change log is decoded in a worker process as a large import would, a house
+certificate is rendered and its QR signature verified, and finally the main window is shown
+offscreen. The first failing step is named and the process exits non-zero, so
 a build that lacks a file fails here rather than on an officer's laptop.
 
 This module is Qt-free; the desktop step is handed in by :mod:`kaltim_desktop.app` (which may
@@ -236,6 +237,40 @@ def register_household(work: Workspace) -> str:
     return _("household with {count} members").format(count=members)
 
 
+def check_worker_processes(work: Workspace) -> str:
+    """Large exports and imports code and decode bundle members in worker processes started
+    from this same program: a frozen build must turn them into workers, not a second
+    application. The demo household's change log goes through an import's decoding worker and
+    must come back with the hashes it was stored with."""
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sqlalchemy import select
+
+    from kaltim_desktop.models import SyncOp
+    from kaltim_desktop.sync.bundles import codec, compression, decode_ahead
+    from kaltim_desktop.sync.ops import op_from_row
+
+    with work.database().read() as session:
+        rows = session.scalars(select(SyncOp).order_by(SyncOp.origin, SyncOp.seq)).all()
+        ops, stored = [op_from_row(r).as_dict() for r in rows], [r.op_hash for r in rows]
+    if not ops:
+        raise SelfTestFailure("the demo household left no change log")
+    body = codec.encode_ops(ops)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        status, slices, detail = pool.submit(
+            decode_ahead.decode_and_hash, compression.compress(body), len(body), len(ops)
+        ).result(timeout=300)
+    if status != "ok":
+        raise SelfTestFailure(f"the worker refused the change log ({slices}: {detail})")
+    back = [pair for data in slices for pair in zip(*pickle.loads(data), strict=True)]
+    if [op for op, _ in back] != ops or [hashed[3] for _, hashed in back] != stored:
+        raise SelfTestFailure("the worker process decoded the change log differently")
+    return _("{count} changes decoded in a worker process").format(count=len(ops))
+
+
 def issue_certificate(work: Workspace) -> str:
     """Hand a house over, print its certificate and verify the signed code read from the PDF."""
     from kaltim_desktop.services.certificates import VALID, issue_document, verify_input
@@ -292,6 +327,7 @@ def _steps(gui: GuiStep | None) -> list[tuple[str, Callable[[Workspace], str]]]:
         (_("Database and migrations"), create_database),
         (_("Officer account"), register_officer),
         (_("Demo household"), register_household),
+        (_("Worker processes"), check_worker_processes),
         (_("Certificate and verification"), issue_certificate),
     ]
     if gui is not None:

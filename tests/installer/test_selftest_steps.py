@@ -10,9 +10,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from kaltim_desktop import i18n, selftest
 from kaltim_desktop.db import current_revision, head_revision
+from kaltim_desktop.models import SyncOp
 from kaltim_desktop.paths import database_path
 
 STEP_TITLES = [
@@ -22,6 +24,7 @@ STEP_TITLES = [
     "Database and migrations",
     "Officer account",
     "Demo household",
+    "Worker processes",
     "Certificate and verification",
 ]
 
@@ -108,6 +111,22 @@ def test_the_database_step_migrates_a_new_file_to_the_head(tmp_path):
     try:
         assert selftest.create_database(work) == f"migrated to revision {head_revision()}"
         assert current_revision(database_path(tmp_path)) == head_revision()
+    finally:
+        work.database().dispose()
+
+
+def test_the_worker_step_compares_what_the_worker_decoded_with_the_stored_log(tmp_path):
+    work = selftest.Workspace(data_dir=tmp_path, log_file=tmp_path / "log")
+    try:
+        selftest.create_database(work)
+        selftest.register_officer(work)
+        selftest.register_household(work)
+        assert re.fullmatch(r"\d+ changes decoded in a worker process",
+                            selftest.check_worker_processes(work))  # fmt: skip
+        with work.database().transaction() as session:  # one stored hash no longer matches
+            session.execute(update(SyncOp).where(SyncOp.seq == 1).values(op_hash="0" * 64))
+        with pytest.raises(selftest.SelfTestFailure, match="decoded the change log differently"):
+            selftest.check_worker_processes(work)
     finally:
         work.database().dispose()
 
