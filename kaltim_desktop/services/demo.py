@@ -45,6 +45,7 @@ from kaltim_desktop.services.demo_programmes import (
     ProgrammeFactory,
 )
 from kaltim_desktop.sync.oplog import ChangeSet
+from kaltim_desktop.workers import exit_with_parent
 
 __all__ = ["BATCH_HOUSEHOLDS", "MAX_HOUSEHOLDS", "DemoIds", "DemoSummary", "generate_demo"]
 
@@ -207,6 +208,7 @@ def _batches(households: int, seed: int, today: date, batch_size: int) -> Iterat
 
 def _produce(queue, households: int, seed: int, today: date, batch_size: int) -> None:
     """Second-process entry point: generate every batch into ``queue``, then ``None``."""
+    exit_with_parent()  # a killed generation must not leave this process blocked on a full queue
     try:
         for batch in _batches(households, seed, today, batch_size):
             queue.put(batch)

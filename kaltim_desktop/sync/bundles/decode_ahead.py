@@ -32,6 +32,7 @@ from kaltim_desktop.sync.bundles.members import paused_gc
 from kaltim_desktop.sync.ops import encode_parts
 from kaltim_desktop.sync.projection import create_tuple_builder, hlc_time, stored_time
 from kaltim_desktop.sync.upcast import upcast
+from kaltim_desktop.workers import exit_with_parent
 
 AHEAD_MIN_OPS = 50_000  # below this a worker's start (~0.3 s) costs more than it saves
 AHEAD = 1  # members decoded ahead of the one being applied (kept pickled: ~15 MB each)
@@ -122,7 +123,9 @@ def read_ops_hashed(
             yield ops, None
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=exit_with_parent
+    ) as pool:
         waiting = iter(entries)
         pending: deque = deque()
 

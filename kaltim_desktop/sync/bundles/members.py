@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_desktop.sync.bundles import codec, codec_rows, compression
+from kaltim_desktop.workers import exit_with_parent
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 WORKERS = 2
@@ -215,7 +216,10 @@ class _Local:
 
 
 def _workers() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,
+    )  # fmt: skip
 
 
 def build_from_log(source: StoredOps) -> list[Member]:

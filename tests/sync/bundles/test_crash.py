@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from kaltim_desktop.db import Database, make_engine, sqlite_url
+from kaltim_desktop.sync.bundles import layout
 from tests.sync.bundles import wal_files
 from tests.sync.bundles.conftest import Site, data_hash, replica_hash
 from tests.sync.bundles.helpers import export_one, import_data, many_households
@@ -67,6 +68,74 @@ def test_killed_mid_apply_leaves_nothing_and_reimport_completes(province, laptop
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    reopened = Database(make_engine(sqlite_url(province.db.path)), province.db.path)
+    province.db = reopened
+    assert data_hash(reopened) == before
+    result = import_data(province, bundle.read_bytes())
+    assert result.status == "applied" and result.report["applied"] > 0
+    assert replica_hash(reopened) == replica_hash(laptop.db)
+
+
+WORKER_SCRIPT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from kaltim_desktop.db import Database, make_engine, sqlite_url
+from kaltim_desktop.services.context import Actor
+from kaltim_desktop.services.sync_exchange import import_bundles
+from kaltim_desktop.sync.bundles import apply, decode_ahead
+
+db_path, data_dir, bundle, flag = map(Path, sys.argv[1:5])
+decode_ahead.AHEAD_MIN_OPS = 1  # this small part is decoded in the worker process
+original = apply.Applier.receive
+
+def receive_then_stall(self, items, *hashed):
+    original(self, items, *hashed)
+    self.flush()
+    workers = [p.pid for p in multiprocessing.active_children()]
+    flag.write_text(" ".join(map(str, workers)))
+    time.sleep(120)
+
+apply.Applier.receive = receive_then_stall
+db = Database(make_engine(sqlite_url(db_path)), db_path)
+import_bundles(db, data_dir, Actor(officer_id=None, username="admin", role="admin"), [bundle])
+"""
+
+
+def _gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for its reaper counts as exited)."""
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in state
+
+
+def test_killed_while_its_decoding_worker_runs_leaves_no_worker_and_nothing_applied(
+    province, laptop, tmp_path, monkeypatch
+):
+    many_households(laptop, 12)
+    monkeypatch.setattr(layout, "CHUNK_OPS", 25)  # several members: the worker decodes ahead
+    bundle = export_one(laptop)
+    before = data_hash(province.db)
+    province.db.dispose()
+    flag = tmp_path / "flag"
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER_SCRIPT, str(province.db.path), str(province.data_dir),
+         str(bundle), str(flag)],
+        cwd=Path(__file__).resolve().parents[3],
+    )  # fmt: skip
+    try:
+        _wait_for(flag, process, 60)
+        time.sleep(0.2)  # the pids are written before the flag's text is complete on no system
+        workers = [int(pid) for pid in flag.read_text().split()]
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert workers, "the import did not decode in a worker process"
+    deadline = time.monotonic() + 30
+    while not all(_gone(pid) for pid in workers):  # the orphaned worker ends by itself
+        assert time.monotonic() < deadline, "a decoding worker outlived the killed import"
+        time.sleep(0.05)
     reopened = Database(make_engine(sqlite_url(province.db.path)), province.db.path)
     province.db = reopened
     assert data_hash(reopened) == before
