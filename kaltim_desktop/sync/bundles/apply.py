@@ -29,16 +29,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Household, SyncHeldOp, SyncOp, utcnow
-from kaltim_desktop.sync.bulk import (
-    column_keys,
-    create_indexes,
-    drop_secondary_indexes,
-    insert_tuples,
-)
-from kaltim_desktop.sync.bundles.errors import (
-    E_FORK,
-    BundleRejected,
-)
+from kaltim_desktop.sync.bundles.apply_writes import Writes
+from kaltim_desktop.sync.bundles.errors import E_FORK, BundleRejected
 from kaltim_desktop.sync.bundles.policy import (
     OP_KEYS,
     Outcome,
@@ -48,14 +40,13 @@ from kaltim_desktop.sync.bundles.policy import (
     device_of,
     in_scope,
 )
-from kaltim_desktop.sync.clocks import load_clocks, store_clocks
+from kaltim_desktop.sync.clocks import load_clocks
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.ops import EncodedOp, encode_parts
 from kaltim_desktop.sync.projection import (
     create_tuple_builder,
     decode_fields,
     hlc_time,
-    refresh_search_index,
     stored_time,
     update_values,
     writable_columns,
@@ -70,19 +61,8 @@ _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
 _CREATE = {entity: create_tuple_builder(entity) for entity in REPLICATED}
 # On SQLite created rows are built in the storage form and handed to the driver as they are.
 _CREATE_STORED = {entity: create_tuple_builder(entity, stored=True) for entity in REPLICATED}
-# The op rows are built as tuples in this column order (Applier._apply).
-_OP_COLUMNS = ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base",
-               "fields", "prev", "partition", "actor", "schema", "op_hash", "status")  # fmt: skip
-if column_keys(SyncOp.__table__) != _OP_COLUMNS:
-    raise RuntimeError("sync_op columns changed")
-FLUSH_EVERY = 10_000  # op rows buffered before they are written (bounds memory)
 _CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
 _CHUNK = 500  # ids per IN (...) list
-# An import of at least this many ops into a database holding fewer rebuilds the secondary
-# indexes of the tables it writes at its end instead of inserting into them row by row.
-BULK_MIN_OPS = 50_000
-# The indexes the apply itself reads (stored regions and vectors, renames) stay.
-_READ_INDEXES = frozenset(("ix_sync_op_entity_id",))
 
 
 class Applier:
@@ -91,8 +71,8 @@ class Applier:
     Work is done per batch (one ops member), not per op: the stored hashes, held ops, record
     regions and version vectors a batch needs are read in a few set-based queries before its
     loop; created rows, op rows, name tokens and version vectors are buffered and written in
-    bulk by :meth:`flush`. Updates read the tables, so the rows they depend on are flushed
-    first.
+    bulk (:class:`.apply_writes.Writes`). Updates read the tables, so the rows they depend on
+    are flushed first.
     """
 
     def __init__(self, session: Session, policy: Policy, *, now_ms: int | None = None) -> None:
@@ -101,40 +81,28 @@ class Applier:
         self.now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         self.outcome = Outcome()
         self._high: dict[str, int] = {}
-        self._pending: dict[str, list[tuple]] = defaultdict(list)
-        self._pending_ids: set[str] = set()  # records whose create is still buffered
-        self._op_rows: list[tuple] = []
-        self._names: list[tuple[str, str | None]] = []
-        self._renamed: dict[str, str | None] = {}
+        self.writes = Writes(session)
         # (entity, entity_id) → version vector, authoritative in this transaction once read;
-        # the dirty ones are written by flush().
+        # the changed ones are also in self.writes.clocks until written.
         self._clocks: dict[tuple[str, str], dict[str, int]] = {}
-        self._dirty_clocks: set[tuple[str, str]] = set()
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
         self._max_hlc = (0, 0)  # (wall_ms, counter) of the latest op applied
         self._times: dict[int, tuple[Any, Any]] = {}  # wall ms → (timestamp, as created)
-        self._stored = session.get_bind().dialect.name == "sqlite"
+        self._stored = self.writes.stored
         self._create = _CREATE_STORED if self._stored else _CREATE
-        self._rebuild: list[str] = []  # indexes dropped by expect(), recreated by finish()
 
     def expect(self, ops: int) -> None:
-        """Announce how many ops the import brings. A very large import into a database that
-        holds fewer ops (a laptop's first download, a province's first year) drops the
-        secondary indexes of the tables it writes; :meth:`finish` builds them again, in the
-        same transaction (measured at 100,000 households: half the insert time)."""
-        if ops < BULK_MIN_OPS or self._rebuild:
-            return
-        if ops < self.session.scalar(select(func.count()).select_from(SyncOp)):
-            return
-        tables = [*(model.__table__ for model in REPLICATED.values()), SyncOp.__table__]
-        self._rebuild = drop_secondary_indexes(self.session, tables, keep=_READ_INDEXES)
+        """Announce how many ops the import brings (see :meth:`.apply_writes.Writes.expect`)."""
+        self.writes.expect(ops)
 
     def finish(self) -> None:
-        """Write what is buffered and rebuild the indexes :meth:`expect` dropped."""
-        self.flush()
-        create_indexes(self.session, self._rebuild)
-        self._rebuild = []
+        """Write what is buffered and rebuild the indexes a large import dropped."""
+        self.writes.finish()
+
+    def flush(self) -> None:
+        """Write what is buffered (before reading the tables or the op log)."""
+        self.writes.flush()
 
     @property
     def max_hlc(self) -> Hlc:
@@ -181,7 +149,8 @@ class Applier:
     def _preload(self, items: list[dict[str, Any]]) -> None:
         """Read the stored regions and version vectors of the records the batch's updates
         write, in a few queries instead of a few per op."""
-        if len(self._clocks) + len(self._regions) > _CACHE_LIMIT:  # everything is flushed
+        if len(self._clocks) + len(self._regions) > _CACHE_LIMIT:
+            self.flush()  # a vector changed since the last flush must not be read again stale
             self._clocks.clear()
             self._regions.clear()
         written = {(op["entity"], op["entity_id"]) for op in items if op["action"] != "create"}
@@ -365,7 +334,8 @@ class Applier:
             times = self._times[hlc[0]] = (at, stored_time(at) if self._stored else at)
         if hlc > self._max_hlc:
             self._max_hlc = hlc
-        self._op_rows.append(
+        writes = self.writes
+        writes.op_rows.append(
             (origin, seq, op["op_id"], hlc_text, entity, entity_id, action, encoded.base,
              encoded.set, encoded.prev, op["partition"], op["actor"], op["schema"], encoded.hash,
              "applied")
@@ -376,10 +346,10 @@ class Applier:
             row = prepared[0] if prepared is not None else None  # built by the worker
             if row is None:
                 row = self._create[entity](entity_id, values, times[1])
-            self._pending[entity].append(row)
+            writes.creates[entity].append(row)
             if entity == "person":
-                self._names.append((entity_id, values.get("name")))
-            self._pending_ids.add(entity_id)
+                writes.names.append((entity_id, values.get("name")))
+            writes.created_ids.add(entity_id)
             vv = self._clocks.get((entity, entity_id))
             if vv is not None:  # an update of this batch will read it
                 vv[origin] = max(vv.get(origin, 0), seq)
@@ -391,15 +361,15 @@ class Applier:
         self._high[origin] = seq
         self.outcome.applied += 1
         self.outcome.per_entity[(entity, action)] += 1
-        if len(self._op_rows) >= FLUSH_EVERY:
-            self.flush()
+        if writes.full():
+            writes.flush()
 
     def _apply_update(self, op, entity: str, entity_id: str, fields: dict, at) -> None:
         """Extension point for field-level merge (issue #6): today the op's values win.
 
-        The record's version vector is :meth:`_clock` (updated here, written by :meth:`flush`).
+        The record's version vector is :meth:`_clock` (updated here, written with the rows).
         """
-        if entity_id in self._pending_ids:
+        if entity_id in self.writes.created_ids:
             self.flush()  # the row to update is still buffered
         table = REPLICATED[entity].__table__
         if fields:
@@ -411,9 +381,9 @@ class Applier:
             )
         vv = self._clock(entity, entity_id)
         vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
-        self._dirty_clocks.add((entity, entity_id))
+        self.writes.clocks[(entity, entity_id)] = vv
         if entity == "person" and "name" in fields:
-            self._renamed[entity_id] = fields["name"]
+            self.writes.renamed[entity_id] = fields["name"]
 
     def _clock(self, entity: str, entity_id: str) -> dict[str, int]:
         """The record's version vector (preloaded for the batch, else read now)."""
@@ -423,27 +393,6 @@ class Applier:
             self.flush()  # its ops of this import must be in the op log first
             vv = self._clocks[key] = load_clocks(self.session, {key})[key]
         return vv
-
-    def flush(self) -> None:
-        """Insert buffered creates (parents first), name tokens, op rows and version vectors."""
-        for entity in REPLICATED:
-            rows = self._pending.pop(entity, None)
-            if rows:
-                insert_tuples(self.session, REPLICATED[entity].__table__, rows, stored=self._stored)
-        self._pending_ids.clear()
-        if self._names:
-            refresh_search_index(self.session, self._names, new=True)
-            self._names = []
-        if self._renamed:
-            refresh_search_index(self.session, list(self._renamed.items()))
-            self._renamed = {}
-        if self._op_rows:
-            insert_tuples(self.session, SyncOp.__table__, self._op_rows)
-            self._op_rows = []
-        if self._dirty_clocks:
-            store_clocks(self.session, {k: self._clocks[k] for k in self._dirty_clocks})
-            self._dirty_clocks.clear()
-        self.session.flush()
 
 
 def drop_held(session: Session, origin: str) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from kaltim_desktop.models import Household, PersonNameToken, RecordClock, new_id
 from kaltim_desktop.services.households import save_household
-from kaltim_desktop.sync.bundles import apply
+from kaltim_desktop.sync.bundles import apply, apply_writes, layout
 from kaltim_desktop.sync.bundles.errors import E_SCOPE
 from tests.conftest import family
 from tests.sync.bundles.conftest import data_hash, replica_hash
@@ -38,11 +38,16 @@ def _edit(site, saved, *, rt: int, head: str, keep: int = 3):
     save_household(site.db, site.actor, family(id=saved.id, members=tuple(members[:keep]), rt=rt))
 
 
-@pytest.fixture(params=["one flush per batch", "a flush per op, no cache"])
+@pytest.fixture(params=["one flush per batch", "a flush per op, no cache", "no cache"])
 def tiny_buffers(request, monkeypatch):
+    if request.param == "a flush per op, no cache":
+        monkeypatch.setattr(apply_writes, "FLUSH_EVERY", 1)
     if request.param != "one flush per batch":
-        monkeypatch.setattr(apply, "FLUSH_EVERY", 1)
         monkeypatch.setattr(apply, "_CACHE_LIMIT", 0)
+    if request.param == "no cache":
+        # Many small members: vectors changed by one and not yet written must survive the
+        # cache's reset at the next.
+        monkeypatch.setattr(layout, "CHUNK_OPS", 4)
 
 
 def test_updates_and_renames_give_the_senders_tables(province, laptop, tiny_buffers):
@@ -74,15 +79,15 @@ def _indexes(db) -> list[tuple[str, str]]:
 @pytest.fixture
 def bulk_from_one_op(monkeypatch):
     """Every import counts as a large one; records the indexes each import dropped."""
-    monkeypatch.setattr(apply, "BULK_MIN_OPS", 1)
+    monkeypatch.setattr(apply_writes, "BULK_MIN_OPS", 1)
     dropped: list[list[str]] = []
-    original = apply.drop_secondary_indexes
+    original = apply_writes.drop_secondary_indexes
 
     def recording(*args, **kwargs):
         dropped.append(original(*args, **kwargs))
         return dropped[-1]
 
-    monkeypatch.setattr(apply, "drop_secondary_indexes", recording)
+    monkeypatch.setattr(apply_writes, "drop_secondary_indexes", recording)
     return dropped
 
 
