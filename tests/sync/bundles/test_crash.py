@@ -47,33 +47,41 @@ import_bundles(db, data_dir, actor, [bundle])
 """
 
 
-def test_killed_mid_apply_leaves_nothing_and_reimport_completes(province, laptop, tmp_path):
-    many_households(laptop, 30)
-    bundle = export_one(laptop)
-    before = data_hash(province.db)
-    province.db.dispose()
-    flag = tmp_path / "flag"
+def _kill_once_flagged(script: str, site: Site, bundle: Path, flag: Path) -> str:
+    """Run ``script`` importing ``bundle`` into ``site``; SIGKILL it once it has written
+    ``flag``, and return the flag's text."""
+    site.db.dispose()
     process = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(province.db.path), str(province.data_dir),
-         str(bundle), str(flag)],
+        [sys.executable, "-c", script, str(site.db.path), str(site.data_dir), str(bundle),
+         str(flag)],
         cwd=Path(__file__).resolve().parents[3],
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while not flag.exists():
-            assert process.poll() is None, "the import ended before it was killed"
-            assert time.monotonic() < deadline, "the import never reached the apply step"
-            time.sleep(0.05)
+        _wait_for(flag, process, 60)
+        text = flag.read_text()
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    reopened = Database(make_engine(sqlite_url(province.db.path)), province.db.path)
-    province.db = reopened
+    return text
+
+
+def _unchanged_then_reimported(site: Site, sender: Site, bundle: Path, before: str) -> None:
+    """The killed import left ``site`` as it was; importing the same file again completes."""
+    reopened = Database(make_engine(sqlite_url(site.db.path)), site.db.path)
+    site.db = reopened
     assert data_hash(reopened) == before
-    result = import_data(province, bundle.read_bytes())
+    result = import_data(site, bundle.read_bytes())
     assert result.status == "applied" and result.report["applied"] > 0
-    assert replica_hash(reopened) == replica_hash(laptop.db)
+    assert replica_hash(reopened) == replica_hash(sender.db)
+
+
+def test_killed_mid_apply_leaves_nothing_and_reimport_completes(province, laptop, tmp_path):
+    many_households(laptop, 30)
+    bundle = export_one(laptop)
+    before = data_hash(province.db)
+    _kill_once_flagged(SCRIPT, province, bundle, tmp_path / "flag")
+    _unchanged_then_reimported(province, laptop, bundle, before)
 
 
 WORKER_SCRIPT = """
@@ -92,7 +100,8 @@ def receive_then_stall(self, items, *hashed):
     original(self, items, *hashed)
     self.flush()
     workers = [p.pid for p in multiprocessing.active_children()]
-    flag.write_text(" ".join(map(str, workers)))
+    flag.with_suffix(".tmp").write_text(" ".join(map(str, workers)))
+    flag.with_suffix(".tmp").replace(flag)  # whole, or not there at all
     time.sleep(120)
 
 apply.Applier.receive = receive_then_stall
@@ -117,31 +126,16 @@ def test_killed_while_its_decoding_worker_runs_leaves_no_worker_and_nothing_appl
     monkeypatch.setattr(layout, "CHUNK_OPS", 25)  # several members: the worker decodes ahead
     bundle = export_one(laptop)
     before = data_hash(province.db)
-    province.db.dispose()
-    flag = tmp_path / "flag"
-    process = subprocess.Popen(
-        [sys.executable, "-c", WORKER_SCRIPT, str(province.db.path), str(province.data_dir),
-         str(bundle), str(flag)],
-        cwd=Path(__file__).resolve().parents[3],
-    )  # fmt: skip
-    try:
-        _wait_for(flag, process, 60)
-        time.sleep(0.2)  # the pids are written before the flag's text is complete on no system
-        workers = [int(pid) for pid in flag.read_text().split()]
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait(timeout=30)
+    workers = [
+        int(pid)
+        for pid in _kill_once_flagged(WORKER_SCRIPT, province, bundle, tmp_path / "flag").split()
+    ]
     assert workers, "the import did not decode in a worker process"
     deadline = time.monotonic() + 30
     while not all(_gone(pid) for pid in workers):  # the orphaned worker ends by itself
         assert time.monotonic() < deadline, "a decoding worker outlived the killed import"
         time.sleep(0.05)
-    reopened = Database(make_engine(sqlite_url(province.db.path)), province.db.path)
-    province.db = reopened
-    assert data_hash(reopened) == before
-    result = import_data(province, bundle.read_bytes())
-    assert result.status == "applied" and result.report["applied"] > 0
-    assert replica_hash(reopened) == replica_hash(laptop.db)
+    _unchanged_then_reimported(province, laptop, bundle, before)
 
 
 # ---- power loss ------------------------------------------------------------------------------
