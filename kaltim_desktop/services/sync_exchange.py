@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from kaltim_desktop import __version__
 from kaltim_desktop.db import Database
-from kaltim_desktop.errors import KaltimError, NotFound
-from kaltim_desktop.i18n import _
+from kaltim_desktop.errors import Cancelled, KaltimError, NotFound
+from kaltim_desktop.i18n import _, ngettext
 from kaltim_desktop.models import Device, SyncBundle, SyncHeldOp, SyncOp, SyncPeer, utcnow
+from kaltim_desktop.progress import NullProgress, Progress
 from kaltim_desktop.services.context import (
     INSTALLATION_PROVINCE,
     Actor,
@@ -32,6 +33,7 @@ from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.errors import E_SIZE_LIMIT, message
 from kaltim_desktop.sync.bundles.exporter import applied_vv, own_ops, peer_ops, peer_vv
 from kaltim_desktop.sync.bundles.importer import (
+    APPLIED,
     REJECTED,
     ImportContext,
     ImportResult,
@@ -48,6 +50,7 @@ from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.trust import keys as device_keys
 from kaltim_desktop.trust.registry import ROLE_DISTRICT, ROLE_PROVINCE
 
+_NO_PROGRESS = NullProgress()
 STALE_DAYS = 14  # warn when the oldest unacknowledged change is older
 
 
@@ -171,10 +174,15 @@ def _op_count(parts) -> int:
 def import_bundles(
     db: Database, data_dir: Path, actor: Actor, files: list[Path], *, dry_run: bool = False,
     identity_files: tuple[Path, ...] = (), reader_schema: int = SYNC_SCHEMA,
+    progress: Progress = _NO_PROGRESS,
 ) -> tuple[ImportResult, ...]:  # fmt: skip
     """Import (or preview, with ``dry_run``) bundle parts in the order given; parts whose
     predecessors are missing are held and applied when those arrive. Quarantined parts are
-    retried first (they may be readable after an application update)."""
+    retried first (they may be readable after an application update).
+
+    Each part is applied in a transaction of its own; a cancel rolls back the part being
+    applied (the parts before it stay imported, as they would after a stick pulled out) and
+    raises :class:`~kaltim_desktop.errors.Cancelled` saying so."""
     require_role(actor, "operator")
     identity = local_identity(db, data_dir, identity_files)
     ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema,
@@ -182,7 +190,28 @@ def import_bundles(
     results: list[ImportResult] = []
     if not dry_run:
         results += [r for r in retry_quarantined(db, ctx) if r.status != "quarantined"]
+    try:
+        _import_files(db, data_dir, files, ctx, results, dry_run, identity_files, reader_schema,
+                      progress)  # fmt: skip
+    except Cancelled as exc:
+        imported = sum(1 for r in results if r.status == APPLIED)
+        if dry_run or not imported:
+            raise
+        raise Cancelled(
+            ngettext(
+                "Cancelled. {count} file was imported before; the rest was not changed.",
+                "Cancelled. {count} files were imported before; the rest was not changed.",
+                imported,
+            ).format(count=imported)
+        ) from exc
+    return tuple(results)
+
+
+def _import_files(
+    db, data_dir, files, ctx, results, dry_run, identity_files, reader_schema, progress
+) -> None:
     for path in files:
+        progress.check()
         if path.name.endswith(layout.TEMP_SUFFIX):
             continue  # an interrupted export: never a complete bundle
         try:
@@ -194,15 +223,14 @@ def import_bundles(
             data = path.read_bytes()
         except OSError as exc:
             raise NotFound(_("The file {name} cannot be read.").format(name=path.name)) from exc
-        results.append(import_part(db, data, path.name, ctx, dry_run=dry_run))
-        if not dry_run and results[-1].status == "applied":
+        results.append(import_part(db, data, path.name, ctx, dry_run=dry_run, progress=progress))
+        if not dry_run and results[-1].status == APPLIED:
             refresh_trust_file(db, data_dir)
         if not dry_run:
             # Later files are checked against the registry an earlier one may have brought.
             identity = local_identity(db, data_dir, identity_files)
             ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema,
                                 photos=photos_dir(data_dir))  # fmt: skip
-    return tuple(results)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from kaltim_desktop.models import (
     SyncTrust,
     utcnow,
 )
+from kaltim_desktop.progress import NullProgress, Progress
 from kaltim_desktop.sync.bundles import blobs, decode_ahead, layout, reader
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
 from kaltim_desktop.sync.bundles.checks import LocalTrust, Verified, verify_part
@@ -50,6 +51,7 @@ from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.trust.registry import ROLE_PROVINCE
 
 log = logging.getLogger(__name__)
+_NO_PROGRESS = NullProgress()
 
 # The status bar reads it (kaltim_desktop.services.status.LAST_SYNC_SETTING).
 LAST_SYNC_SETTING = "sync.last_exchange_at"
@@ -101,9 +103,11 @@ def _previous(db: Database, sha: str) -> SyncBundle | None:
 
 def import_part(
     db: Database, data: bytes, file_name: str, ctx: ImportContext, *, dry_run: bool = False,
-    retry: bool = False,
+    retry: bool = False, progress: Progress = _NO_PROGRESS,
 ) -> ImportResult:  # fmt: skip
-    """Import (or with ``dry_run`` preview) one part; see the module docstring."""
+    """Import (or with ``dry_run`` preview) one part; see the module docstring. ``progress``
+    hears the ops applied so far; a cancel (:class:`~kaltim_desktop.errors.Cancelled`, raised
+    by its ``check``) rolls the part's transaction back and propagates."""
     sha = hashlib.sha256(data).hexdigest()
     previous = _previous(db, sha)
     if previous is not None and previous.status == APPLIED:
@@ -128,7 +132,8 @@ def import_part(
             if not dry_run:
                 _quarantine(db, data, sha, file_name, manifest, verified)
             return _result(file_name, sha, QUARANTINED, manifest, verified, E_SCHEMA_TOO_NEW)
-        return _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous)
+        return _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous,
+                      progress)  # fmt: skip
     except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
         # Signed, but not shaped as this version writes bundles (a wrong type in the manifest
         # or an op, a record id that already exists). Nothing was applied: the transaction was
@@ -182,7 +187,9 @@ def _blocked(session: Session, part: reader.Part) -> None:
             raise BundleRejected(E_FORK, "origin blocked after a fork")
 
 
-def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> ImportResult:
+def _apply(
+    db, part, verified, data, sha, file_name, ctx, dry_run, previous, progress: Progress
+) -> ImportResult:
     manifest = part.manifest
     try:
         with db.transaction() as session:
@@ -191,10 +198,16 @@ def _apply(db, part, verified, data, sha, file_name, ctx, dry_run, previous) -> 
                 session, _policy(session, verified, ctx, manifest.get("bundle_id")),
                 now_ms=ctx.now_ms,
             )  # fmt: skip
-            applier.expect(_op_count(manifest))
+            total = _op_count(manifest)
+            applier.expect(total)
+            done, said = 0, _("Applying the changes of {name}").format(name=file_name)
+            progress.update(0, total, said)
             stored = session.get_bind().dialect.name == "sqlite"  # as the applier builds rows
             for batch, hashed in decode_ahead.read_ops_hashed(part, stored=stored):
                 applier.receive(batch, hashed)
+                done += len(batch)
+                progress.update(done, total, said)
+                progress.check()  # a cancel rolls the whole part back
             applier.release_held()
             applier.finish()
             photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,

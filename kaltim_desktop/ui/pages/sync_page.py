@@ -229,7 +229,9 @@ class SyncPage(Page):
             self.dialog.open()
 
         self.ui.runner.run(
-            lambda _p: sync_exchange.import_bundles(db, data_dir, actor, paths, dry_run=True),
+            lambda progress: sync_exchange.import_bundles(
+                db, data_dir, actor, paths, dry_run=True, progress=progress
+            ),
             title=_("Checking bundles"), on_done=done, parent=self,
         )  # fmt: skip
 
@@ -246,7 +248,9 @@ class SyncPage(Page):
             self._changed()
 
         self.ui.runner.run(
-            lambda _p: sync_exchange.import_bundles(db, data_dir, actor, paths),
+            lambda progress: sync_exchange.import_bundles(
+                db, data_dir, actor, paths, progress=progress
+            ),
             title=_("Importing bundles"), on_done=done, parent=self,
         )  # fmt: skip
 
