@@ -6,8 +6,8 @@ application's files are all there (catalogues, date formats, fonts, regions), th
 build the database, an administrator and a demo household are registered through the real
 services, its change log is decoded in a worker process as a large import would, a house
 certificate is rendered and its QR signature verified, and finally the main window is shown
-offscreen. The first failing step is named and the process exits non-zero, so
-a build that lacks a file fails here rather than on an officer's laptop.
+offscreen. The first failing step is named and the process exits non-zero, so a build that
+lacks a file fails here rather than on an officer's laptop.
 
 This module is Qt-free; the desktop step is handed in by :mod:`kaltim_desktop.app` (which may
 import the Qt layer), and ``QT_QPA_PLATFORM`` is set to ``offscreen`` before it runs.
@@ -242,15 +242,14 @@ def check_worker_processes(work: Workspace) -> str:
     from this same program: a frozen build must turn them into workers, not a second
     application. The demo household's change log goes through an import's decoding worker and
     must come back with the hashes it was stored with."""
-    import multiprocessing
     import pickle
-    from concurrent.futures import ProcessPoolExecutor
 
     from sqlalchemy import select
 
     from kaltim_desktop.models import SyncOp
     from kaltim_desktop.sync.bundles import codec, compression, decode_ahead
     from kaltim_desktop.sync.ops import op_from_row
+    from kaltim_desktop.workers import worker_pool
 
     with work.database().read() as session:
         rows = session.scalars(select(SyncOp).order_by(SyncOp.origin, SyncOp.seq)).all()
@@ -258,8 +257,7 @@ def check_worker_processes(work: Workspace) -> str:
     if not ops:
         raise SelfTestFailure("the demo household left no change log")
     body = codec.encode_ops(ops)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with worker_pool(1) as pool:
         status, slices, detail = pool.submit(
             decode_ahead.decode_and_hash, compression.compress(body), len(body), len(ops)
         ).result(timeout=300)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
 
 EXIT_ORPHANED = 3
 
@@ -33,3 +34,11 @@ def exit_with_parent() -> None:
         os._exit(EXIT_ORPHANED)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def worker_pool(max_workers: int) -> ProcessPoolExecutor:
+    """A pool of ``spawn`` worker processes that end with this program (see above)."""
+    return ProcessPoolExecutor(
+        max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,
+    )  # fmt: skip

@@ -18,14 +18,12 @@ from kaltim_desktop.workers import exit_with_parent
 
 PARENT = """
 import multiprocessing, sys, time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from kaltim_desktop.workers import exit_with_parent
+from kaltim_desktop.workers import worker_pool
 
 if __name__ == "__main__":
     flag, busy = Path(sys.argv[1]), sys.argv[2] == "busy"
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with_parent)
+    pool = worker_pool(2)  # as exports and imports make theirs
     futures = [pool.submit(time.sleep, 600 if busy else 0) for _ in range(2)]
     time.sleep(1)  # both workers started
     flag.write_text(" ".join(str(p.pid) for p in multiprocessing.active_children()))

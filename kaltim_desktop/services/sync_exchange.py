@@ -50,7 +50,6 @@ from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.trust import keys as device_keys
 from kaltim_desktop.trust.registry import ROLE_DISTRICT, ROLE_PROVINCE
 
-_NO_PROGRESS = NullProgress()
 STALE_DAYS = 14  # warn when the oldest unacknowledged change is older
 
 
@@ -174,7 +173,7 @@ def _op_count(parts) -> int:
 def import_bundles(
     db: Database, data_dir: Path, actor: Actor, files: list[Path], *, dry_run: bool = False,
     identity_files: tuple[Path, ...] = (), reader_schema: int = SYNC_SCHEMA,
-    progress: Progress = _NO_PROGRESS,
+    progress: Progress | None = None,
 ) -> tuple[ImportResult, ...]:  # fmt: skip
     """Import (or preview, with ``dry_run``) bundle parts in the order given; parts whose
     predecessors are missing are held and applied when those arrive. Quarantined parts are
@@ -184,6 +183,7 @@ def import_bundles(
     applied (the parts before it stay imported, as they would after a stick pulled out) and
     raises :class:`~kaltim_desktop.errors.Cancelled` saying so."""
     require_role(actor, "operator")
+    progress = progress or NullProgress()
     identity = local_identity(db, data_dir, identity_files)
     ctx = ImportContext(identity.trust, identity.identities, reader_schema=reader_schema,
                         photos=photos_dir(data_dir))  # fmt: skip

@@ -8,6 +8,7 @@ reproduces them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -167,6 +168,33 @@ def create_tuple_builder(entity: str, *, stored: bool = False) -> CreateTuple:
         return as_tuple(row)
 
     return build
+
+
+@functools.cache
+def create_builders(stored: bool) -> dict[str, CreateTuple]:
+    """:func:`create_tuple_builder` of every replicated entity (made once per form)."""
+    return {entity: create_tuple_builder(entity, stored=stored) for entity in REPLICATED}
+
+
+class RecordTimes:
+    """The record timestamp of an op's HLC wall time: ``(datetime, as created rows take it)``
+    (``stored``: SQLite's text, see :func:`stored_time`). The ops of one change set share
+    their wall time, so each is converted once; at most :attr:`LIMIT` are kept."""
+
+    LIMIT = 100_000
+
+    def __init__(self, stored: bool) -> None:
+        self.stored = stored
+        self._known: dict[int, tuple[datetime, Any]] = {}
+
+    def __call__(self, wall_ms: int) -> tuple[datetime, Any]:
+        times = self._known.get(wall_ms)
+        if times is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            at = hlc_time(wall_ms)
+            times = self._known[wall_ms] = (at, stored_time(at) if self.stored else at)
+        return times
 
 
 def update_values(entity: str, fields: dict[str, Any], at: datetime) -> dict:

@@ -44,10 +44,9 @@ from kaltim_desktop.sync.clocks import load_clocks
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.ops import EncodedOp, encode_parts
 from kaltim_desktop.sync.projection import (
-    create_tuple_builder,
+    RecordTimes,
+    create_builders,
     decode_fields,
-    hlc_time,
-    stored_time,
     update_values,
     writable_columns,
 )
@@ -58,9 +57,6 @@ __all__ = ["OP_KEYS", "Applier", "Outcome", "Policy", "device_of", "drop_held", 
 
 CLOCK_SKEW_MS = 24 * 3600 * 1000
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
-_CREATE = {entity: create_tuple_builder(entity) for entity in REPLICATED}
-# On SQLite created rows are built in the storage form and handed to the driver as they are.
-_CREATE_STORED = {entity: create_tuple_builder(entity, stored=True) for entity in REPLICATED}
 _CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
 _CHUNK = 500  # ids per IN (...) list
 
@@ -88,9 +84,9 @@ class Applier:
         self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
         self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
         self._max_hlc = (0, 0)  # (wall_ms, counter) of the latest op applied
-        self._times: dict[int, tuple[Any, Any]] = {}  # wall ms → (timestamp, as created)
-        self._stored = self.writes.stored
-        self._create = _CREATE_STORED if self._stored else _CREATE
+        self._times = RecordTimes(self.writes.stored)
+        # On SQLite created rows are built in the storage form and handed to the driver as is.
+        self._create = create_builders(self.writes.stored)
 
     def expect(self, ops: int) -> None:
         """Announce how many ops the import brings (see :meth:`.apply_writes.Writes.expect`)."""
@@ -214,8 +210,8 @@ class Applier:
         self, items: list[dict[str, Any]], hashed: list[tuple | None] | None = None
     ) -> None:
         """Take a batch of op dicts (one ops member of a bundle, or a slice of one); ``hashed``
-        holds their encodings and create rows when a worker process prepared
-        them (:mod:`.decode_ahead`)."""
+        holds their encodings and create rows when a worker process prepared them
+        (:mod:`.decode_ahead`)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
         for op in items:
             check_shape(op)
@@ -234,9 +230,9 @@ class Applier:
             origin, seq = op["origin"], op["seq"]
             ready = hashed[index] if hashed is not None else None
             if ready is not None:
-                encoded, prepared = EncodedOp._make(ready[:4]), ready[4:]
+                encoded, row = EncodedOp._make(ready[:4]), ready[4]
             else:
-                prepared = None
+                row = None
                 encoded = encode_parts(
                     origin, seq, op["op_id"], op["hlc"], op["entity"], op["entity_id"],
                     op["action"], op["base"], op["set"], op["prev"], op["partition"],
@@ -250,7 +246,7 @@ class Applier:
                     raise BundleRejected(E_FORK, f"fork at {origin}:{seq}")
                 self.outcome.already += 1
             elif plain and not op["base"] and seq == high[origin] + 1:
-                apply_op(op, encoded, prepared)
+                apply_op(op, encoded, row)
             else:
                 route(op, encoded)
 
@@ -321,17 +317,15 @@ class Applier:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _apply(self, op: dict[str, Any], encoded, prepared: tuple | None = None) -> None:
+    def _apply(self, op: dict[str, Any], encoded, row: tuple | None = None) -> None:
+        """Apply ``op``; ``row``: its create's table row, when the decoding worker built it."""
         origin, seq, entity, entity_id, action = (
             op["origin"], op["seq"], op["entity"], op["entity_id"], op["action"]
         )  # fmt: skip
         hlc_text = op["hlc"]
         wall, counter = hlc_text.split(":")
         hlc = (int(wall), int(counter))
-        times = self._times.get(hlc[0])
-        if times is None:  # the ops of one change set share their wall time
-            at = hlc_time(hlc[0])
-            times = self._times[hlc[0]] = (at, stored_time(at) if self._stored else at)
+        times = self._times(hlc[0])
         if hlc > self._max_hlc:
             self._max_hlc = hlc
         writes = self.writes
@@ -343,7 +337,6 @@ class Applier:
         if action == "create":
             # The tables take today's shape of the fields; the stored op stays the origin's.
             values = upcast(op)["set"]
-            row = prepared[0] if prepared is not None else None  # built by the worker
             if row is None:
                 row = self._create[entity](entity_id, values, times[1])
             writes.creates[entity].append(row)

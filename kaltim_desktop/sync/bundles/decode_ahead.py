@@ -17,22 +17,19 @@ of bytes waiting.
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from kaltim_desktop.models import REPLICATED
 from kaltim_desktop.sync.bundles import compression, layout, reader
 from kaltim_desktop.sync.bundles.codec_decode import Damaged, iter_ops
 from kaltim_desktop.sync.bundles.errors import E_DAMAGED, BundleRejected
 from kaltim_desktop.sync.bundles.members import paused_gc
 from kaltim_desktop.sync.ops import encode_parts
-from kaltim_desktop.sync.projection import create_tuple_builder, hlc_time, stored_time
+from kaltim_desktop.sync.projection import RecordTimes, create_builders
 from kaltim_desktop.sync.upcast import upcast
-from kaltim_desktop.workers import exit_with_parent
+from kaltim_desktop.workers import worker_pool
 
 AHEAD_MIN_OPS = 50_000  # below this a worker's start (~0.3 s) costs more than it saves
 AHEAD = 1  # members decoded ahead of the one being applied (kept pickled: ~15 MB each)
@@ -46,32 +43,24 @@ SLICE_OPS = 2048  # ops unpickled at once on either side (~5 MB of dicts)
 # is the busier of the two processes, so it keeps only what saves the applier the most.
 Hashed = tuple[str, str, str, str, tuple | None] | None
 
-_builders: dict[tuple[str, bool], Any] = {}
-_times: dict[tuple[str, bool], Any] = {}  # (HLC wall text, stored) -> record time; ops share it
+_times = {stored: RecordTimes(stored) for stored in (False, True)}
 
 
-def _row(op: dict[str, Any], stored: bool) -> tuple | None:
-    entity = op["entity"]
-    if op["action"] != "create" or entity not in REPLICATED:
+def _row(op: dict[str, Any], builders: dict, times: RecordTimes) -> tuple | None:
+    """The table row of a create, as :meth:`.apply.Applier._apply` builds it."""
+    if op["action"] != "create":
         return None
-    build = _builders.get((entity, stored))
-    if build is None:
-        build = _builders[(entity, stored)] = create_tuple_builder(entity, stored=stored)
     try:
-        values = upcast(op)["set"]
-        wall = (op["hlc"].partition(":")[0], stored)
-        at = _times.get(wall)
-        if at is None:
-            if len(_times) > 100_000:
-                _times.clear()
-            at = hlc_time(int(wall[0]))
-            at = _times[wall] = stored_time(at) if stored else at
-        return build(op["entity_id"], values, at)
+        build = builders.get(op["entity"])
+        if build is None:  # an unknown entity: the applier refuses it
+            return None
+        values = upcast(op)["set"]  # today's shape of the fields
+        return build(op["entity_id"], values, times(int(op["hlc"].split(":")[0]))[1])
     except Exception:  # anything odd is left to the applier, which refuses it as it would
         return None
 
 
-def _hashed(op: dict[str, Any], stored: bool) -> Hashed:
+def _hashed(op: dict[str, Any], builders: dict, times: RecordTimes) -> Hashed:
     try:
         encoded = encode_parts(
             op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"], op["entity_id"],
@@ -80,7 +69,7 @@ def _hashed(op: dict[str, Any], stored: bool) -> Hashed:
         )  # fmt: skip
     except Exception:  # a malformed op: the applier checks its shape and refuses it
         return None
-    return encoded.base, encoded.set, encoded.prev, encoded.hash, _row(op, stored)
+    return encoded.base, encoded.set, encoded.prev, encoded.hash, _row(op, builders, times)
 
 
 def decode_and_hash(
@@ -96,10 +85,11 @@ def decode_and_hash(
         slices: list[bytes] = []
         ops: list[dict[str, Any]] = []
         hashed: list[Hashed] = []
+        builders, times = create_builders(stored), _times[stored]
         with paused_gc():
             for op in iter_ops(body, count):
                 ops.append(op)
-                hashed.append(_hashed(op, stored))
+                hashed.append(_hashed(op, builders, times))
                 if len(ops) == SLICE_OPS:
                     slices.append(pickle.dumps((ops, hashed), pickle.HIGHEST_PROTOCOL))
                     ops, hashed = [], []
@@ -122,10 +112,7 @@ def read_ops_hashed(
         for ops in reader.read_ops(part):
             yield ops, None
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=exit_with_parent
-    ) as pool:
+    with worker_pool(1) as pool:
         waiting = iter(entries)
         pending: deque = deque()
 

@@ -51,7 +51,6 @@ from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.trust.registry import ROLE_PROVINCE
 
 log = logging.getLogger(__name__)
-_NO_PROGRESS = NullProgress()
 
 # The status bar reads it (kaltim_desktop.services.status.LAST_SYNC_SETTING).
 LAST_SYNC_SETTING = "sync.last_exchange_at"
@@ -103,11 +102,12 @@ def _previous(db: Database, sha: str) -> SyncBundle | None:
 
 def import_part(
     db: Database, data: bytes, file_name: str, ctx: ImportContext, *, dry_run: bool = False,
-    retry: bool = False, progress: Progress = _NO_PROGRESS,
+    retry: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
     """Import (or with ``dry_run`` preview) one part; see the module docstring. ``progress``
     hears the ops applied so far; a cancel (:class:`~kaltim_desktop.errors.Cancelled`, raised
     by its ``check``) rolls the part's transaction back and propagates."""
+    progress = progress or NullProgress()
     sha = hashlib.sha256(data).hexdigest()
     previous = _previous(db, sha)
     if previous is not None and previous.status == APPLIED:
@@ -202,8 +202,8 @@ def _apply(
             applier.expect(total)
             done, said = 0, _("Applying the changes of {name}").format(name=file_name)
             progress.update(0, total, said)
-            stored = session.get_bind().dialect.name == "sqlite"  # as the applier builds rows
-            for batch, hashed in decode_ahead.read_ops_hashed(part, stored=stored):
+            rows_as = applier.writes.stored  # the worker builds rows as the applier would
+            for batch, hashed in decode_ahead.read_ops_hashed(part, stored=rows_as):
                 applier.receive(batch, hashed)
                 done += len(batch)
                 progress.update(done, total, said)

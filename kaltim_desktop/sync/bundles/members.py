@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_desktop.sync.bundles import codec, codec_rows, compression
-from kaltim_desktop.workers import exit_with_parent
+from kaltim_desktop.workers import worker_pool
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
 WORKERS = 2
@@ -216,10 +215,7 @@ class _Local:
 
 
 def _workers() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-        initializer=exit_with_parent,
-    )  # fmt: skip
+    return worker_pool(WORKERS)
 
 
 def build_from_log(source: StoredOps) -> list[Member]:

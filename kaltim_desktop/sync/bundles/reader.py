@@ -143,20 +143,16 @@ def check_members(part: Part) -> None:
         raise BundleRejected(E_SIZE_LIMIT, "declared content too large")
 
 
-def decode_member(data: bytes, usize: int, count: int) -> list[dict[str, Any]]:
-    """The op dicts of one ops member: bounded decompression, then the strict decoder."""
-    body = compression.decompress(data, usize)
-    try:
-        with paused_gc():
-            return decode_ops(body, count)
-    except Damaged as exc:
-        raise BundleRejected(E_DAMAGED, "ops member") from exc
-
-
 def read_ops(part: Part) -> Iterator[list[dict[str, Any]]]:
     """Yield, per ops member in order, the list of op dicts it holds."""
     for entry in part.manifest["files"]:
         name = entry["path"]
         if not layout.OPS_NAME.fullmatch(name):
             continue
-        yield decode_member(part.members[name], int(entry["usize"]), entry["count"])
+        body = compression.decompress(part.members[name], int(entry["usize"]))
+        try:
+            with paused_gc():
+                ops = decode_ops(body, entry["count"])
+        except Damaged as exc:
+            raise BundleRejected(E_DAMAGED, "ops member") from exc
+        yield ops

@@ -17,23 +17,35 @@ from kaltim_desktop.sync.bundles.errors import E_DAMAGED, BundleRejected
 from kaltim_desktop.sync.bundles.importer import APPLIED
 from kaltim_desktop.sync.ops import encode_parts
 from kaltim_desktop.sync.projection import create_tuple_builder, hlc_time, stored_time
+from kaltim_desktop.workers import worker_pool
 from tests.sync.bundles.conftest import replica_hash
 from tests.sync.bundles.helpers import export_one, import_data, many_households, ops_of
 
 
-class CountingPool(decode_ahead.ProcessPoolExecutor):
+class CountingPool:
+    """The real worker pool, counting what is submitted to it."""
+
     submitted = 0
+
+    def __init__(self, max_workers: int) -> None:
+        self.pool = worker_pool(max_workers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown()
 
     def submit(self, *args, **kwargs):
         CountingPool.submitted += 1
-        return super().submit(*args, **kwargs)
+        return self.pool.submit(*args, **kwargs)
 
 
 @pytest.fixture
 def worker_path(monkeypatch):
     """Every part with two ops members or more goes through the worker process."""
     monkeypatch.setattr(decode_ahead, "AHEAD_MIN_OPS", 1)
-    monkeypatch.setattr(decode_ahead, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(decode_ahead, "worker_pool", CountingPool)
     CountingPool.submitted = 0
     return CountingPool
 
