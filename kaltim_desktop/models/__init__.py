@@ -20,6 +20,7 @@ from kaltim_desktop.models.registry import (
     Person,
     PersonNameToken,
 )
+from kaltim_desktop.models.review import DuplicateDecision, ReviewItem
 from kaltim_desktop.models.sync_state import (
     SyncBundle,
     SyncHeldOp,
@@ -42,6 +43,7 @@ REPLICATED = {
         Enrolment,
         Document,
         Photo,
+        DuplicateDecision,
     )
 }
 
@@ -52,6 +54,7 @@ __all__ = [
     "Device",
     "Document",
     "DocumentSerial",
+    "DuplicateDecision",
     "Enrolment",
     "Grant",
     "Handover",
@@ -64,6 +67,7 @@ __all__ = [
     "Photo",
     "RecordClock",
     "Replicated",
+    "ReviewItem",
     "Setting",
     "SyncBundle",
     "SyncHeldOp",

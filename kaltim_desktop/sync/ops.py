@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 
 # Version of the op payload semantics (sync-design §3.10); bump when an op's meaning changes.
-SYNC_SCHEMA = 1
+# 2: the actions ``resolve``, ``merge`` and ``purge`` (conflict review, duplicates, erasure).
+SYNC_SCHEMA = 2
 
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 # The standard library's own string quoting, as json.dumps(ensure_ascii=False) uses it.

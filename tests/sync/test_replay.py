@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from kaltim_desktop.db import Database, make_engine, sqlite_url
-from kaltim_desktop.models import REPLICATED, PersonNameToken, RecordClock, SyncOp
+from kaltim_desktop.models import REPLICATED, Person, PersonNameToken, RecordClock, SyncOp
 from kaltim_desktop.services.context import set_setting
 from kaltim_desktop.services.grants import (
     GrantInput,
@@ -179,6 +179,19 @@ def run_programmes(db, operator, household_id: str, adult: str) -> None:
         mark_attendance(db, operator, enrolment.id, day)
     complete_enrolment(db, operator, enrolment.id, on=date(2025, 3, 5))
     issue_reprint_and_void(db, operator, handover.id)
+    _decide_not_duplicates(db, operator)
+
+
+def _decide_not_duplicates(db, operator) -> None:
+    """A reviewer's "not the same person" decision is a replicated record too."""
+    with db.transaction() as session:
+        first, second = sorted(session.scalars(select(Person.id).limit(2)))
+        changes = ChangeSet(session, actor=operator.officer_id, action="duplicate.distinct")
+        changes.create(
+            "duplicate_decision",
+            {"entity": "person", "first_id": first, "second_id": second, "decision": "distinct"},
+        )
+        changes.commit()
 
 
 def test_replay_into_empty_database_reproduces_tables(db, operator, template_db, tmp_path):

@@ -20,7 +20,7 @@ import re
 
 FORMAT = 1
 MANIFEST_KIND = "ksb-manifest"
-MIN_READER_SCHEMA = 1  # raise when ops written by this version would be misread by older ones
+MIN_READER_SCHEMA = 2  # raise when ops written by this version would be misread by older ones
 
 MIB = 1024 * 1024
 PART_CAP = 15 * MIB

@@ -17,7 +17,7 @@ OP_KEYS = frozenset(
     ("origin", "seq", "op_id", "hlc", "entity", "entity_id", "action", "base", "set", "prev",
      "partition", "actor", "schema")
 )  # fmt: skip
-ACTIONS = frozenset(("create", "update", "delete", "undelete"))
+ACTIONS = frozenset(("create", "update", "delete", "undelete", "resolve", "merge", "purge"))
 PROVINCE_ONLY_STAGES = {"grant_award": frozenset(("approved",))}
 
 

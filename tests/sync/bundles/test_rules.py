@@ -21,6 +21,7 @@ from kaltim_desktop.sync import oplog
 from kaltim_desktop.sync.bundles.errors import E_FORK, E_OWNERSHIP, E_SCHEMA_TOO_NEW, E_SCOPE
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 from kaltim_desktop.sync.hlc import Hlc
+from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from tests.conftest import family
 from tests.sync.bundles.conftest import data_hash, enrol_laptop, make_site, replica_hash
 from tests.sync.bundles.helpers import craft, export_one, import_data, ops_of
@@ -35,7 +36,7 @@ def _households(site) -> int:
 
 def test_a_bundle_from_a_newer_application_waits_for_the_update(province, laptop):
     save_household(laptop.db, laptop.actor, family())
-    data = craft(laptop, province, ops_of(laptop), {"min_reader_schema": 2})
+    data = craft(laptop, province, ops_of(laptop), {"min_reader_schema": SYNC_SCHEMA + 1})
     before = data_hash(province.db)
     result = import_data(province, data)
     assert (result.status, result.code) == ("quarantined", E_SCHEMA_TOO_NEW)
@@ -44,8 +45,10 @@ def test_a_bundle_from_a_newer_application_waits_for_the_update(province, laptop
     assert data_hash(province.db) == before
     with province.db.read() as s:
         assert s.get(SyncPeer, result.sender) is None  # nothing acknowledged
-    # After the update (a reader of schema 2) the kept file is applied without the stick.
-    results = import_bundles(province.db, province.data_dir, province.actor, [], reader_schema=2)
+    # After the update (a newer reader) the kept file is applied without the stick.
+    results = import_bundles(
+        province.db, province.data_dir, province.actor, [], reader_schema=SYNC_SCHEMA + 1
+    )
     assert [r.status for r in results] == ["applied"]
     assert replica_hash(province.db) == replica_hash(laptop.db)
 
@@ -58,7 +61,7 @@ def test_unknown_fields_of_a_newer_compatible_op_are_kept(province, laptop):
     newer = {
         **create, "seq": len(ops) + 1, "op_id": "01940000-0000-7000-8000-00000000beef",
         "action": "update", "base": {origin: create["seq"]}, "prev": {"rt": 3},
-        "set": {"rt": 5, "solar_panel": True}, "schema": 2,
+        "set": {"rt": 5, "solar_panel": True}, "schema": SYNC_SCHEMA + 1,
         "hlc": str(Hlc(Hlc.parse(ops[-1]["hlc"]).wall_ms + 1, 0)),
     }  # fmt: skip
     result = import_data(province, craft(laptop, province, [*ops, newer]))
