@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tinjauan: what sync left for a person to decide (sync-design §3.6-3.8, §3.12).
+
+Conflicts (one field written on two laptops), duplicate pairs, broken province rules and, for
+information, parallel updates; plus the changes held back and the bundles quarantined by the
+exchange. A decision is written as ops (a ``resolve`` op, a ``duplicate_decision`` record, a
+merge), so every replica learns it; the review item itself is local and only closed here.
+
+Who may review: supervisors and administrators. At the province office they see every item; on
+a district laptop only the items whose record lies in the laptop's regency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.db import Database
+from kaltim_desktop.errors import KaltimError, NotFound, PermissionDenied
+from kaltim_desktop.i18n import _
+from kaltim_desktop.models import (
+    Household,
+    Person,
+    ReviewItem,
+    utcnow,
+)
+from kaltim_desktop.models.review import (
+    CONFLICT,
+    DELETED_EDIT,
+    DISMISSED,
+    DUPLICATE,
+    IDENTITY,
+    INFO,
+    INVARIANT,
+    OPEN,
+    PARALLEL,
+    REDIRECTED,
+    RESOLVED,
+)
+from kaltim_desktop.services.context import (
+    INSTALLATION_PROVINCE,
+    Actor,
+    get_setting,
+    installation_role,
+    require_role,
+)
+from kaltim_desktop.services.installation import REGENCY_KEY
+from kaltim_desktop.services.review_cards import place_name
+
+# The review screen's groups of kinds.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "conflicts": (CONFLICT, IDENTITY, DELETED_EDIT),
+    "duplicates": (DUPLICATE,),
+    "invariants": (INVARIANT,),
+    "information": (PARALLEL, REDIRECTED),
+}
+MASKED_FIELDS = frozenset({"nik", "kk_number"})
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One item of the review list; ``label`` names the record (a person, a household's head)."""
+
+    id: str
+    kind: str
+    status: str
+    entity: str
+    entity_id: str
+    other_id: str | None
+    field: str | None
+    level: str | None
+    score: int | None
+    region: str | None
+    place: str
+    label: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """Open items per group (information: the parallel updates and redirected writes)."""
+
+    conflicts: int
+    duplicates: int
+    invariants: int
+    information: int
+
+
+@dataclass(frozen=True)
+class ReviewListing:
+    rows: tuple[ReviewRow, ...]
+    total: int
+    counts: ReviewCounts
+
+
+# ---- scope ------------------------------------------------------------------------------------
+
+
+def _scope(session: Session, actor: Actor) -> str | None:
+    """The regency whose items ``actor`` may see, or None for all of them."""
+    require_role(actor, "supervisor")
+    if installation_role(session) == INSTALLATION_PROVINCE:
+        return None
+    regency = get_setting(session, REGENCY_KEY)
+    if not regency:
+        raise KaltimError(_("Choose this laptop's regency in Settings before reviewing."))
+    return regency
+
+
+def _in_scope(query, scope: str | None):
+    if scope is None:
+        return query
+    return query.where(or_(ReviewItem.region == scope, ReviewItem.region.like(f"{scope}.%")))
+
+
+def load_item(session: Session, actor: Actor, item_id: str, kinds: Collection[str]) -> ReviewItem:
+    """The item ``item_id`` of one of ``kinds``, once the actor's role and scope allow it."""
+    scope = _scope(session, actor)
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.kind not in kinds:
+        raise NotFound(_("The review item was not found."))
+    region = item.region or ""
+    if scope is not None and not (region == scope or region.startswith(scope + ".")):
+        raise PermissionDenied(_("This item concerns a record outside your regency."))
+    return item
+
+
+def close_item(item: ReviewItem, actor: Actor, status: str) -> None:
+    now = utcnow()
+    item.status, item.resolved_at, item.resolved_by, item.updated_at = (
+        status, now, actor.officer_id, now,
+    )  # fmt: skip
+
+
+# ---- listing ----------------------------------------------------------------------------------
+
+
+def labels_of(session: Session, rows: list[ReviewItem]) -> dict[str, str]:
+    """Names of the persons and households the rows are about, in two queries."""
+    ids = {e: {r.entity_id for r in rows if r.entity == e} for e in ("person", "household")}
+    labels = dict(
+        session.execute(select(Person.id, Person.name).where(Person.id.in_(ids["person"]))).all()
+    )
+    labels.update(
+        session.execute(
+            select(Household.id, Household.head_name).where(Household.id.in_(ids["household"]))
+        ).all()
+    )
+    return {k: v or "" for k, v in labels.items()}
+
+
+def review_row(item: ReviewItem, labels: dict[str, str]) -> ReviewRow:
+    return ReviewRow(
+        item.id, item.kind, item.status, item.entity, item.entity_id, item.other_id, item.field,
+        item.level, item.score, item.region, place_name(item.region),
+        labels.get(item.entity_id, ""), item.created_at, item.updated_at,
+    )  # fmt: skip
+
+
+def _counts(session: Session, scope: str | None) -> ReviewCounts:
+    query = select(ReviewItem.kind, ReviewItem.status, func.count()).group_by(
+        ReviewItem.kind, ReviewItem.status
+    )
+    totals = dict.fromkeys(GROUPS, 0)
+    for kind, status, count in session.execute(_in_scope(query, scope)):
+        for group, kinds in GROUPS.items():
+            wanted = INFO if group == "information" else OPEN
+            if kind in kinds and status == wanted:
+                totals[group] += count
+    return ReviewCounts(**totals)
+
+
+def list_items(
+    db: Database, actor: Actor, *, group: str = "conflicts", include_closed: bool = False,
+    offset: int = 0, limit: int = PAGE_SIZE,
+) -> ReviewListing:  # fmt: skip
+    """The items of one group (see :data:`GROUPS`), newest first, a page at a time, with the
+    open counts of every group. Closed (resolved, dismissed) items only on request."""
+    if group not in GROUPS:
+        raise ValueError(group)
+    with db.read() as session:
+        scope = _scope(session, actor)
+        statuses = (OPEN, INFO, RESOLVED, DISMISSED) if include_closed else (OPEN, INFO)
+        where = _in_scope(
+            select(ReviewItem).where(
+                ReviewItem.kind.in_(GROUPS[group]), ReviewItem.status.in_(statuses)
+            ),
+            scope,
+        )
+        total = session.scalar(select(func.count()).select_from(where.subquery())) or 0
+        items = list(
+            session.scalars(
+                where.order_by(ReviewItem.created_at.desc(), ReviewItem.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+        labels = labels_of(session, items)
+        return ReviewListing(
+            tuple(review_row(i, labels) for i in items), total, _counts(session, scope)
+        )
+
+
+def count_open(db: Database, actor: Actor) -> ReviewCounts:
+    """The open counts alone (for the navigation)."""
+    with db.read() as session:
+        return _counts(session, _scope(session, actor))
