@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Duplicate detection over records in memory: blocking, scoring, decisions, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from itertools import chain, combinations
+
+from kaltim_desktop.dedup.blocking import date_blocks, name_blocks, nik_groups, undated_blocks
+from kaltim_desktop.dedup.records import PersonRecord
+from kaltim_desktop.dedup.scoring import Candidate, candidate, score_pair
+from kaltim_desktop.progress import NullProgress, Progress
+
+DUPLICATE_LEVEL = "duplicate"
+
+
+def _same_nik(a: PersonRecord, b: PersonRecord) -> Candidate:
+    score, reasons = score_pair(a, b)
+    first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+    return Candidate(first, second, DUPLICATE_LEVEL, score, reasons)
+
+
+def find_candidates(
+    records: Sequence[PersonRecord],
+    *,
+    focus: Collection[str] | None = None,
+    decided: Collection[frozenset[str]] = (),
+    progress: Progress | None = None,
+) -> list[Candidate]:
+    """The pairs of ``records`` that may be one person.
+
+    Args:
+        records: the persons (each once).
+        focus: person ids; when given, only pairs involving at least one of them.
+        decided: pairs of person ids already decided "not a duplicate"; never returned.
+        progress: told how far the scan is and asked whether to stop (raises
+            :class:`~kaltim_desktop.errors.Cancelled`).
+
+    Returns:
+        The candidates, highest score first, then by ids. Every pair of records with the same
+        NIK is among them at the "duplicate" level.
+    """
+    progress = progress or NullProgress()
+    focus_idx = None
+    if focus is not None:
+        wanted = set(focus)
+        focus_idx = {i for i, r in enumerate(records) if r.id in wanted}
+    refused = {frozenset(pair) for pair in decided}
+
+    def tick(done: int, total: int) -> None:
+        progress.update(done, total, "")
+        progress.check()
+
+    found: list[Candidate] = []
+    for group in nik_groups(records, focus_idx):
+        for i, j in combinations(group, 2):
+            if focus_idx is None or i in focus_idx or j in focus_idx:
+                found.append(_same_nik(records[i], records[j]))
+    progress.check()
+    pairs = chain(
+        date_blocks(records, focus_idx, tick),
+        name_blocks(records, focus_idx),
+        undated_blocks(records, focus_idx),
+    )
+    for i, j in pairs:
+        pair = candidate(records[i], records[j])
+        if pair is not None:
+            found.append(pair)
+    if refused:
+        found = [c for c in found if frozenset((c.first_id, c.second_id)) not in refused]
+    found.sort(key=lambda c: (-c.score, c.first_id, c.second_id))
+    return found

@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Scanning the persons of a database for duplicates (province scan, bundle import).
+
+The persons are read in one set-based query with their active household's village
+(:meth:`Membership.current`); deleted persons and persons merged into another
+(``merged_into``) are left out. When only a few persons are to be checked (``person_ids``, at
+bundle import), only the persons that can share a block with them are read: the same NIK, a
+birth date among their date keys, a NIK whose date digits are among them, or a home in one of
+their districts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.dedup.detector import find_candidates
+from kaltim_desktop.dedup.records import PersonRecord, make_record, swapped
+from kaltim_desktop.dedup.scoring import Candidate
+from kaltim_desktop.domain.nik import FEMALE_DAY_OFFSET
+from kaltim_desktop.models import Household, Membership, Person
+from kaltim_desktop.progress import Progress
+
+FOCUS_LIMIT = 2_000
+"""Up to this many persons to check, only their neighbours are read; more read everything."""
+_CHUNK = 500  # values per IN list, well under every database's parameter limit
+
+
+def _query():
+    household = and_(Household.id == Membership.household_id, Household.deleted.is_(False))
+    return (
+        select(
+            Person.id,
+            Person.nik,
+            Person.name,
+            Person.sex,
+            # As text: "yyyy-mm-dd" is all the detector needs, without building date objects.
+            cast(Person.birth_date, String),
+            Household.village_code,
+            Household.id,
+        )
+        .select_from(Person)
+        .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.current()))
+        .outerjoin(Household, household)
+        .where(Person.deleted.is_(False), Person.merged_into.is_(None))
+        .order_by(Person.id, Household.id)
+    )
+
+
+def _records(rows: Iterable, this_year: int) -> list[PersonRecord]:
+    """One record per person (the first active household, should there be two)."""
+    records: list[PersonRecord] = []
+    last = None
+    for person_id, nik, name, sex, born, village, household in rows:
+        if person_id == last:
+            continue
+        last = person_id
+        records.append(
+            make_record(
+                person_id, nik, name or "", sex, born, village, household, this_year=this_year
+            )
+        )
+    return records
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _iso(key: int) -> str:
+    return f"{key // 10_000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"
+
+
+def _neighbour_filter(targets: list[PersonRecord]) -> list:
+    """WHERE clauses (each with a bounded IN list) for the persons that can share a block
+    with ``targets``."""
+    niks = sorted({r.nik for r in targets if r.nik})
+    keys = {k for r in targets for k in r.dates}
+    # A birth date close to a target's (rule 3 of blocking) is matched by the name in Python;
+    # here the candidates are those born on a date key, or in one of the targets' districts.
+    births = sorted({_iso(k) for k in keys} | {_iso(s) for k in keys if (s := swapped(k))})
+    segments = sorted(
+        {
+            f"{day + offset:02d}{k // 100 % 100:02d}{k // 10_000 % 100:02d}"
+            for k in keys
+            for day in (k % 100,)
+            for offset in (0, FEMALE_DAY_OFFSET)
+        }
+    )
+    districts = sorted({r.village[:8] for r in targets if r.village})
+    clauses = [Person.nik.in_(chunk) for chunk in _chunks(niks)]
+    clauses += [cast(Person.birth_date, String).in_(chunk) for chunk in _chunks(births)]
+    clauses += [func.substr(Person.nik, 7, 6).in_(chunk) for chunk in _chunks(segments)]
+    clauses += [
+        or_(*(Household.village_code.startswith(d + ".") for d in chunk))
+        for chunk in _chunks(districts, 50)
+    ]
+    return clauses
+
+
+def _focused_records(session: Session, person_ids: list[str], this_year: int) -> list[PersonRecord]:
+    query = _query()
+    targets = _records(
+        (
+            row
+            for chunk in _chunks(person_ids)
+            for row in session.execute(query.where(Person.id.in_(chunk)))
+        ),
+        this_year,
+    )
+    if not targets:
+        return []
+    clauses = _neighbour_filter(targets)
+    by_id = {r.id: r for r in targets}
+    for clause in clauses:
+        for record in _records(session.execute(query.where(clause)), this_year):
+            by_id.setdefault(record.id, record)
+    return list(by_id.values())
+
+
+def scan_persons(
+    session: Session,
+    *,
+    person_ids: Collection[str] | None = None,
+    decided: Collection[frozenset[str]] = (),
+    progress: Progress | None = None,
+) -> list[Candidate]:
+    """Find the pairs of persons that may be one person.
+
+    Args:
+        session: an open session (read-only use).
+        person_ids: only pairs that involve at least one of these persons (the persons a bundle
+            brought in); ``None``: every pair (the province-wide scan).
+        decided: pairs already decided "not a duplicate" (``frozenset`` of two person ids);
+            they are never returned.
+        progress: reported to now and then and asked to :meth:`~Progress.check` for a cancel
+            (which raises :class:`~kaltim_desktop.errors.Cancelled`).
+
+    Returns:
+        :class:`~kaltim_desktop.dedup.scoring.Candidate` pairs, highest score first. Every
+        pair with the same NIK is among them, at the "duplicate" level.
+    """
+    this_year = date.today().year
+    if progress is not None:
+        progress.update(0, None, "")
+        progress.check()
+    if person_ids is not None and len(person_ids) <= FOCUS_LIMIT:
+        ids = sorted(set(person_ids))
+        if not ids:
+            return []
+        records = _focused_records(session, ids, this_year)
+    else:
+        records = _records(session.execute(_query()), this_year)
+    if progress is not None:
+        progress.check()
+    return find_candidates(records, focus=person_ids, decided=decided, progress=progress)

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The score of a pair of persons, 0-100, its reasons, and the two levels.
+
+The score starts from the name similarity (:func:`~kaltim_desktop.dedup.names.name_similarity`)
+and moves with the other evidence. The weights were set on synthetic data (one seed of
+:mod:`.synthetic`) and checked on other seeds, see ``tests/dedup/test_holdout.py``:
+
+* birth date: equal costs nothing; swapped day/month or the NIK's date costs a little (both are
+  common slips); a one-digit or one-day difference costs more; anything else costs much;
+* sex: different sexes cost much (twins "Rizky" and "Rizka" are the classic look-alike);
+* NIK: the same NIK always makes the pair a "duplicate" (a NIK belongs to one person for life);
+  two NIKs one or two digits apart add a little (a typo); two unrelated NIKs cost something,
+  but not everything, since a temporary NIK and the real one do occur;
+* region: the same village or district adds a little; different regencies cost nothing,
+  because migrants registered twice are exactly what the province scan is for;
+* the same household: two active members of one family are brothers, sisters or twins far more
+  often than one person entered twice, unless the names are the same.
+
+The KK number plays no part: it changes when a family moves or splits (domain.md §1.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kaltim_desktop.dedup.names import name_similarity
+from kaltim_desktop.dedup.records import PersonRecord, swapped
+
+DUPLICATE = "duplicate"
+ADJUDICATE = "adjudicate"
+DUPLICATE_THRESHOLD = 90
+"""From this score on a pair is reported as "duplicate"."""
+ADJUDICATE_THRESHOLD = 70
+"""From this score on (and below :data:`DUPLICATE_THRESHOLD`) a pair "needs adjudication"."""
+
+# Reason codes, in the order they are listed on a candidate.
+SAME_NIK = "same_nik"
+SIMILAR_NIK = "similar_nik"
+SERIAL_NIK = "nik_serial_differs"
+NAME = "name"
+SIMILAR_NAME = "similar_name"
+BIRTH_DATE = "birth_date"
+BIRTH_DATE_SWAPPED = "birth_date_swapped"
+BIRTH_DATE_FROM_NIK = "birth_date_from_nik"
+SIMILAR_BIRTH_DATE = "similar_birth_date"
+VILLAGE = "village"
+DISTRICT = "district"
+
+SIMILAR_NAME_FROM = 70
+SWAPPED_COST = 4
+NIK_DATE_COST = 4
+NEAR_DATE_COST = 20
+OTHER_DATE_COST = 40
+UNKNOWN_DATE_COST = 12
+SEX_COST = 25
+SIMILAR_NIK_BONUS = 5
+OTHER_NIK_COST = 12
+VILLAGE_BONUS = 4
+DISTRICT_BONUS = 2
+HOUSEHOLD_COST = 18
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair of persons that may be one person.
+
+    Attributes:
+        first_id: the smaller person id; ``second_id`` the larger.
+        level: ``"duplicate"`` or ``"adjudicate"`` (needs a person to decide).
+        score: 0-100.
+        reasons: the evidence, e.g. ``("same_nik",)`` or ``("name", "birth_date", "village")``;
+            codes: same_nik, similar_nik, name, similar_name, birth_date, birth_date_swapped,
+            birth_date_from_nik, similar_birth_date, village, district.
+    """
+
+    first_id: str
+    second_id: str
+    level: str
+    score: int
+    reasons: tuple[str, ...]
+
+
+def _near_dates(a: int, b: int) -> bool:
+    """One digit different (a typo in ``yyyymmdd``) or one day apart within a month."""
+    if abs(a - b) == 1:
+        return True
+    differing = sum(x != y for x, y in zip(str(a), str(b), strict=True))
+    return differing == 1
+
+
+def _similar_niks(a: str, b: str) -> bool:
+    """At most two digits differ, not all of them in the serial (digits 13-16): twins and
+    siblings registered together have NIKs that differ only there."""
+    if len(a) != len(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diffs) <= 2 and diffs[0] < 12
+
+
+def _date_evidence(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> int:
+    """The cost of the birth dates, and their reason."""
+    if a.birth is not None and b.birth is not None:
+        if a.birth == b.birth:
+            reasons.append(BIRTH_DATE)
+            return 0
+        if swapped(a.birth) == b.birth:
+            reasons.append(BIRTH_DATE_SWAPPED)
+            return SWAPPED_COST
+    shared = set(a.dates).intersection(b.dates)
+    if shared:
+        # The NIK of one carries the other's date (one of the declared dates is off).
+        reasons.append(BIRTH_DATE_FROM_NIK)
+        return NIK_DATE_COST
+    # Without a declared date, the NIK's date stands in for it (the last date key).
+    born_a = a.birth if a.birth is not None else (a.dates[-1] if a.dates else None)
+    born_b = b.birth if b.birth is not None else (b.dates[-1] if b.dates else None)
+    if born_a is None or born_b is None:
+        return UNKNOWN_DATE_COST
+    if _near_dates(born_a, born_b):
+        reasons.append(SIMILAR_BIRTH_DATE)
+        return NEAR_DATE_COST
+    return OTHER_DATE_COST
+
+
+def score_pair(a: PersonRecord, b: PersonRecord) -> tuple[int, tuple[str, ...]]:
+    """The score (0-100) of two records being one person, and the reasons for it."""
+    reasons: list[str] = []
+    same_nik = a.nik is not None and a.nik == b.nik
+    if same_nik:
+        reasons.append(SAME_NIK)
+    elif a.nik is not None and b.nik is not None:
+        if _similar_niks(a.nik, b.nik):
+            reasons.append(SIMILAR_NIK)
+        elif a.nik[:12] == b.nik[:12]:
+            reasons.append(SERIAL_NIK)
+    name = name_similarity(a.key, b.key)
+    if name == 100:
+        reasons.append(NAME)
+    elif name >= SIMILAR_NAME_FROM:
+        reasons.append(SIMILAR_NAME)
+    score = name - _date_evidence(a, b, reasons)
+    if a.sex and b.sex and a.sex != b.sex:
+        score -= SEX_COST
+    if not same_nik and a.nik is not None and b.nik is not None:
+        if SIMILAR_NIK in reasons:
+            score += SIMILAR_NIK_BONUS
+        elif SERIAL_NIK not in reasons:
+            score -= OTHER_NIK_COST
+    if a.village is not None and b.village is not None:
+        if a.village == b.village:
+            reasons.append(VILLAGE)
+            score += VILLAGE_BONUS
+        elif a.village[:8] == b.village[:8]:
+            reasons.append(DISTRICT)
+            score += DISTRICT_BONUS
+    if a.household is not None and a.household == b.household and name < 100:
+        score -= HOUSEHOLD_COST
+    score = max(0, min(100, score))
+    if same_nik:
+        # A NIK is one person's for life: the pair is a duplicate whatever else differs.
+        score = max(score, DUPLICATE_THRESHOLD)
+    return score, tuple(reasons)
+
+
+def level_of(score: int) -> str | None:
+    """``"duplicate"``, ``"adjudicate"`` or ``None`` (not a candidate) for a score."""
+    if score >= DUPLICATE_THRESHOLD:
+        return DUPLICATE
+    if score >= ADJUDICATE_THRESHOLD:
+        return ADJUDICATE
+    return None
+
+
+def candidate(a: PersonRecord, b: PersonRecord) -> Candidate | None:
+    """The candidate for a pair, or ``None`` when its score is below both levels."""
+    score, reasons = score_pair(a, b)
+    level = level_of(score)
+    if level is None:
+        return None
+    first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+    return Candidate(first, second, level, score, reasons)
