@@ -2,7 +2,7 @@
 """The main window: navigation on the left, one screen at a time, a status bar.
 
 Screens are created on first show, from :data:`PAGES`, so start-up builds only the first one.
-Keyboard: Ctrl+1…8 switch screens, Ctrl+N registers a household, Ctrl+F searches households,
+Keyboard: Ctrl+1…9 switch screens, Ctrl+N registers a household, Ctrl+F searches households,
 Ctrl+L locks the session, Ctrl+Q quits.
 """
 
@@ -29,6 +29,7 @@ from kaltim_desktop import APP_NAME
 from kaltim_desktop.domain.formatting import format_date_long
 from kaltim_desktop.domain.vocab import ROLE
 from kaltim_desktop.i18n import N_, _
+from kaltim_desktop.services.context import ROLE_RANK
 from kaltim_desktop.services.status import read_status
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.pages.base import Page
@@ -38,11 +39,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A screen of the navigation: its key, its (untranslated) label, ``"module:Class"``."""
+    """A screen of the navigation: its key, its (untranslated) label, ``"module:Class"``, and
+    the lowest role that sees it (the services check the role again)."""
 
     key: str
     label: str
     target: str
+    min_role: str = "operator"
 
     def load(self) -> type[Page]:
         module_name, class_name = self.target.split(":")
@@ -58,6 +61,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("trainings", N_("Trainings"), f"{_PAGES_PACKAGE}.trainings:TrainingsPage"),
     PageSpec("certificates", N_("Certificates"), f"{_PAGES_PACKAGE}.certificates:CertificatesPage"),
     PageSpec("sync", N_("Synchronisation"), f"{_PAGES_PACKAGE}.sync_page:SyncPage"),
+    PageSpec("review", N_("Review"), f"{_PAGES_PACKAGE}.review:ReviewPage", "supervisor"),
     PageSpec("settings", N_("Settings"), f"{_PAGES_PACKAGE}.settings:SettingsPage"),
 )
 
@@ -181,7 +185,9 @@ class MainWindow(QMainWindow):
     def _install_shortcuts(self) -> None:
         for number, spec in enumerate(self._specs[:9], start=1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(lambda key=spec.key: self.show_page(key))
+            shortcut.activated.connect(
+                lambda key=spec.key: self._allowed(key) and self.show_page(key)
+            )
         QShortcut(QKeySequence.StandardKey.New, self).activated.connect(self._new_household)
         QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self._find_household)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
@@ -253,7 +259,20 @@ class MainWindow(QMainWindow):
 
     # -- status and state --------------------------------------------------------------------
 
+    def _allowed(self, key: str) -> bool:
+        """Whether the signed-in officer's role sees the page ``key``."""
+        spec = next(s for s in self._specs if s.key == key)
+        return ROLE_RANK.get(self.ui.actor.role, 0) >= ROLE_RANK[spec.min_role]
+
+    def _apply_roles(self) -> None:
+        """Hide the screens the officer's role does not see (another officer may unlock)."""
+        for row, spec in enumerate(self._specs):
+            self.navigation.item(row).setHidden(not self._allowed(spec.key))
+        if self._current is not None and not self._allowed(self._current):
+            self.show_page(self._specs[0].key)
+
     def refresh_status(self) -> None:
+        self._apply_roles()
         actor = self.ui.actor
         role = _(ROLE.get(actor.role, actor.role))
         self.officer_label.setText(

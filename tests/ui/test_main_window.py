@@ -78,7 +78,7 @@ def test_tests_see_a_laptop_screen(qapp):
     assert qapp.primaryScreen().geometry().size().toTuple() == (1366, 768)
 
 
-def test_the_navigation_lists_the_eight_screens_of_the_issue():
+def test_the_navigation_lists_the_screens_of_the_issues():
     assert [spec.key for spec in PAGES] == [
         "overview",
         "households",
@@ -87,6 +87,7 @@ def test_the_navigation_lists_the_eight_screens_of_the_issue():
         "trainings",
         "certificates",
         "sync",
+        "review",
         "settings",
     ]
 
