@@ -64,7 +64,8 @@ PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """One item of the review list; ``label`` names the record (a person, a household's head)."""
+    """One item of the review list; ``label`` names the record (a person, a household's head),
+    ``other_label`` the second record of a pair."""
 
     id: str
     kind: str
@@ -80,6 +81,7 @@ class ReviewRow:
     label: str
     created_at: datetime
     updated_at: datetime
+    other_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,10 @@ def close_item(item: ReviewItem, actor: Actor, status: str) -> None:
 
 def labels_of(session: Session, rows: list[ReviewItem]) -> dict[str, str]:
     """Names of the persons and households the rows are about, in two queries."""
-    ids = {e: {r.entity_id for r in rows if r.entity == e} for e in ("person", "household")}
+    ids = {
+        e: {i for r in rows if r.entity == e for i in (r.entity_id, r.other_id) if i}
+        for e in ("person", "household")
+    }
     labels = dict(
         session.execute(select(Person.id, Person.name).where(Person.id.in_(ids["person"]))).all()
     )
@@ -160,6 +165,7 @@ def review_row(item: ReviewItem, labels: dict[str, str]) -> ReviewRow:
         item.id, item.kind, item.status, item.entity, item.entity_id, item.other_id, item.field,
         item.level, item.score, item.region, place_name(item.region),
         labels.get(item.entity_id, ""), item.created_at, item.updated_at,
+        labels.get(item.other_id or "", ""),
     )  # fmt: skip
 
 

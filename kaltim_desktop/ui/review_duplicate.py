@@ -101,7 +101,8 @@ class DuplicateDialog(QDialog):
             facts.append(_("score {score}/100").format(score=item.score))
         if pair.reasons:
             facts.append(", ".join(label(REASON_LABELS, r) for r in pair.reasons))
-        heading = QLabel(f"<b>{_('Are these the same?')}</b> " + " — ".join(facts))
+        question = _("Are these the same?")
+        heading = QLabel(f"<b>{question}</b> " + " — ".join(facts))
         heading.setWordWrap(True)
 
         texts = [card_texts(pair.first), card_texts(pair.second)]

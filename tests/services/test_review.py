@@ -179,6 +179,7 @@ def test_groups_counts_newest_first_and_pages(db, supervisor):
     (dup,) = list_items(db, supervisor, group="duplicates").rows
     assert (dup.level, dup.score, dup.other_id) == ("duplicate", 97, "p-2")
     assert dup.place.startswith("Loa Bakung, Sungai Kunjang")
+    assert (dup.label, dup.other_label) == ("", "")  # no such persons here
 
 
 # ---- conflicts --------------------------------------------------------------------------------

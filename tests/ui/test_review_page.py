@@ -127,6 +127,7 @@ def test_the_tabs_list_the_items_with_their_counts(qtbot, ui_context):
     page.show_group("duplicates")
     wait_tasks(qtbot, ui)
     duplicates = page.lists["duplicates"].table
+    assert duplicates.item(0, 0).text() == "Ahmad Fauzi ↔ Ahmad Fauzy"
     assert [duplicates.item(0, c).text() for c in (1, 2, 3)] == [
         "Person", "needs a decision", "91"
     ]  # fmt: skip

@@ -45,7 +45,9 @@ from kaltim_desktop.ui.review_text import (
 
 
 def _record(row: ReviewRow) -> str:
-    return row.label or label(ENTITY_LABELS, row.entity)
+    """The record's name; both names for a pair."""
+    name = row.label or label(ENTITY_LABELS, row.entity)
+    return f"{name} ↔ {row.other_label}" if row.other_label else name
 
 
 # Per group: column headers and the cells of a row.

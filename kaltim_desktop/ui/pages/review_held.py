@@ -62,6 +62,9 @@ class HeldPanel(QWidget):
                                   stretch=2)  # fmt: skip
         blocked_box = QGroupBox(_("Laptops stopped after a conflict in their numbering"))
         QVBoxLayout(blocked_box).addWidget(self.blocked)
+        # The reason columns take the spare width; the others fit their contents.
+        for table, stretched in ((self.held, 1), (self.quarantined, 3), (self.blocked, 2)):
+            table.setProperty("stretch", stretched)
         layout = QVBoxLayout(self)
         layout.addWidget(held_box, 2)
         layout.addWidget(quarantine_box, 1)
@@ -102,6 +105,11 @@ class HeldPanel(QWidget):
                 for b in overview.blocked
             ),
         )  # fmt: skip
+        for table in (self.held, self.quarantined, self.blocked):
+            stretched = table.property("stretch")
+            for column in range(table.columnCount()):
+                if column != stretched:
+                    table.resizeColumnToContents(column)
         self._on_selection()
 
     def _selected_group(self):
