@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         exchange_commands,
         household_commands,
+        review_commands,
         sync_commands,
         user_commands,
     )
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificate_commands.register(commands, _add_json)
     exchange_commands.register(commands, _add_json)
     sync_commands.register(commands, _add_json)
+    review_commands.register(commands, _add_json)
     return parser
 
 

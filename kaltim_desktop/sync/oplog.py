@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Device, SyncOp, new_id, utcnow
-from kaltim_desktop.sync import audit
+from kaltim_desktop.sync import audit, review_items
 from kaltim_desktop.sync.bulk import insert_rows
 from kaltim_desktop.sync.clocks import record_clock, store_clock
 from kaltim_desktop.sync.hlc import Hlc, tick
@@ -99,6 +99,8 @@ class ChangeSet:
         self._main: tuple[str, str] | None = None
         self._before: dict[str, Any] = {}
         self._after: dict[str, Any] = {}
+        self._touched: set[tuple[str, str]] = set()  # updated records (their review items)
+        self._purged: list[tuple[str, str]] = []
 
     # ---- writes -----------------------------------------------------------------------------
 
@@ -129,8 +131,12 @@ class ChangeSet:
         *,
         partition: str | None = None,
         action: str = "update",
+        force: bool = False,
     ) -> bool:
-        """Set ``fields`` on a record; return False (and write nothing) when nothing changes."""
+        """Set ``fields`` on a record; return False (and write nothing) when nothing changes.
+
+        ``force``: write every field given, even one equal to the value shown (a resolution
+        must supersede the concurrent values behind the shown one)."""
         check_fields(entity, fields)
         self.flush()
         table = REPLICATED[entity].__table__
@@ -140,7 +146,7 @@ class ChangeSet:
             raise LookupError(f"{entity} {entity_id} does not exist")
         old = encode_fields(dict(zip(fields, current, strict=True)))
         new = encode_fields(fields)
-        changed = {k: v for k, v in new.items() if old[k] != v}
+        changed = {k: v for k, v in new.items() if force or old[k] != v}
         if not changed:
             return False
         created = self._created.get((entity, entity_id))
@@ -167,7 +173,29 @@ class ChangeSet:
         store_clock(self.session, clock, entity, entity_id, dict(base, **{self.origin: seq}))
         if entity == "person" and "name" in changed:
             self._renamed.append((entity_id, fields["name"]))
+        if created is None:
+            self._touched.add((entity, entity_id))
         return True
+
+    def resolve(
+        self, entity: str, entity_id: str, fields: dict[str, Any], *, partition: str | None = None
+    ) -> None:
+        """Settle a review: write ``fields`` (even unchanged ones) in a ``resolve`` op, whose
+        base covers every concurrent value, so the conflict closes on every replica."""
+        self.update(entity, entity_id, fields, partition=partition, action="resolve", force=True)
+
+    def purge(
+        self, entity: str, entity_id: str, *, reason: str, partition: str | None = None
+    ) -> None:
+        """Erase a record's personal data here and, through the ``purge`` op, everywhere
+        (:mod:`kaltim_desktop.sync.purge`). The op itself carries only the reason code."""
+        self.flush()
+        clock, base = record_clock(self.session, entity, entity_id)
+        if not base:
+            raise LookupError(f"{entity} {entity_id} has no history here")
+        seq = self._record(entity, entity_id, "purge", base, {"reason": reason}, {}, partition)
+        store_clock(self.session, clock, entity, entity_id, dict(base, **{self.origin: seq}))
+        self._purged.append((entity, entity_id))
 
     def delete(self, entity: str, entity_id: str, *, partition: str | None = None) -> bool:
         """Tombstone a record: it stays, marked deleted, so a late edit cannot resurrect it."""
@@ -233,6 +261,7 @@ class ChangeSet:
                 ops=audit.OpRange(self.origin, first["seq"], last["seq"], digest),
             )
             self._op_rows = []
+            self._after_ops()
         self.session.flush()
         # Rows were written with Core statements, which the ORM identity map does not see:
         # expire it so reads later in this transaction get the stored values.
@@ -240,6 +269,20 @@ class ChangeSet:
         return written
 
     # ---- internals --------------------------------------------------------------------------
+
+    def _after_ops(self) -> None:
+        """Once the ops are stored: review items of records under review follow the new op,
+        and erased records lose their personal data."""
+        if self._touched:
+            for entity, entity_id in review_items.under_review(self.session, self._touched):
+                review_items.refresh_record(self.session, entity, entity_id, actor=self.actor)
+            self._touched = set()
+        for entity, entity_id in self._purged:
+            from kaltim_desktop.sync import purge  # erasure is rare: loaded when used
+
+            purge.redact(self.session, entity, entity_id)
+            review_items.drop_record_items(self.session, entity_id)
+        self._purged = []
 
     def _record(self, entity, entity_id, action, base, set_fields, prev, partition) -> int:
         """Encode and queue one op; return its sequence number."""

@@ -14,8 +14,8 @@ For each op, in the order the bundle lists them:
   in the future, are held for review; ops whose predecessors have not arrived are held as a gap
   and applied as soon as they have.
 
-Conflict resolution (issue #6) plugs in at :meth:`Applier._apply_update`: today an op is applied
-as it comes in causal order, which in the star topology is the province's order.
+Concurrent updates of one record are merged field by field (:meth:`Applier._apply_update`,
+:mod:`kaltim_desktop.sync.merge`), with review items for what needs a person's judgement.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.models import REPLICATED, Household, SyncHeldOp, SyncOp, utcnow
+from kaltim_desktop.models import REPLICATED, SyncHeldOp, SyncOp, utcnow
+from kaltim_desktop.sync.bundles.apply_regions import RecordRegions
 from kaltim_desktop.sync.bundles.apply_writes import Writes
 from kaltim_desktop.sync.bundles.errors import E_FORK, BundleRejected
 from kaltim_desktop.sync.bundles.policy import (
@@ -50,6 +51,7 @@ from kaltim_desktop.sync.projection import (
     update_values,
     writable_columns,
 )
+from kaltim_desktop.sync.review_items import drop_record_items, refresh_record, reviewed_records
 from kaltim_desktop.sync.upcast import upcast
 
 # Policy, the op keys and the scope rule live in .policy; importers of this module use them.
@@ -58,7 +60,6 @@ __all__ = ["OP_KEYS", "Applier", "Outcome", "Policy", "device_of", "drop_held", 
 CLOCK_SKEW_MS = 24 * 3600 * 1000
 _WRITABLE = {entity: writable_columns(entity) for entity in REPLICATED}
 _CACHE_LIMIT = 200_000  # preloaded regions and vectors kept across batches
-_CHUNK = 500  # ids per IN (...) list
 
 
 class Applier:
@@ -81,12 +82,17 @@ class Applier:
         # (entity, entity_id) → version vector, authoritative in this transaction once read;
         # the changed ones are also in self.writes.clocks until written.
         self._clocks: dict[tuple[str, str], dict[str, int]] = {}
-        self._regions: dict[tuple[str, str], str | None] = {}  # stored partitions, preloaded
+        self.regions = RecordRegions(session, self.flush)
         self._held: dict[str, dict[int, str]] = {}  # origin → seq → hash of its held ops
         self._max_hlc = (0, 0)  # (wall_ms, counter) of the latest op applied
         self._times = RecordTimes(self.writes.stored)
         # On SQLite created rows are built in the storage form and handed to the driver as is.
         self._create = create_builders(self.writes.stored)
+        # Records with merge review items: every op to them derives the items again.
+        self._reviewed: set[str] = reviewed_records(session)
+        # What the import touched, for the checks that follow it (duplicates, invariants).
+        self.persons: set[str] = set()
+        self.households: set[str] = set()
 
     def expect(self, ops: int) -> None:
         """Announce how many ops the import brings (see :meth:`.apply_writes.Writes.expect`)."""
@@ -145,64 +151,16 @@ class Applier:
     def _preload(self, items: list[dict[str, Any]]) -> None:
         """Read the stored regions and version vectors of the records the batch's updates
         write, in a few queries instead of a few per op."""
-        if len(self._clocks) + len(self._regions) > _CACHE_LIMIT:
+        if len(self._clocks) + len(self.regions) > _CACHE_LIMIT:
             self.flush()  # a vector changed since the last flush must not be read again stale
             self._clocks.clear()
-            self._regions.clear()
+            self.regions.clear()
         written = {(op["entity"], op["entity_id"]) for op in items if op["action"] != "create"}
         missing = written - self._clocks.keys()
         if missing:
             self._clocks.update(load_clocks(self.session, missing))
-        if self.policy.scope is None:
-            return
-        missing = written - self._regions.keys()
-        ids = sorted({entity_id for _entity, entity_id in missing})
-        query = select(SyncOp.entity, SyncOp.entity_id, SyncOp.partition)
-        query = query.where(SyncOp.partition.is_not(None))
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            for entity, entity_id, partition in self.session.execute(
-                query.where(SyncOp.entity_id.in_(chunk))
-            ):
-                self._regions.setdefault((entity, entity_id), partition)
-        for key in missing:
-            self._regions.setdefault(key, None)
-
-    # ---- checks ----------------------------------------------------------------------------
-
-    def _region(self, op: dict[str, Any]) -> str | None:
-        """The region of the record an op writes, from what is stored here when it exists."""
-        if op["action"] != "create":
-            key = (op["entity"], op["entity_id"])
-            if key in self._regions:
-                stored = self._regions[key]
-            else:  # not preloaded: an op the batch did not list
-                self.flush()
-                stored = self.session.scalar(
-                    select(SyncOp.partition)
-                    .where(SyncOp.entity_id == op["entity_id"], SyncOp.entity == op["entity"])
-                    .where(SyncOp.partition.is_not(None))
-                    .limit(1)
-                )
-            if stored is not None:
-                return stored
-        if op["partition"]:
-            return op["partition"]
-        # Records without a partition (issued documents) belong where their household is.
-        household_id = op["set"].get("household_id")
-        if household_id is None and op["action"] != "create":
-            table = REPLICATED[op["entity"]].__table__
-            if "household_id" in table.c:
-                self.flush()
-                household_id = self.session.scalar(
-                    select(table.c.household_id).where(table.c.id == op["entity_id"])
-                )
-        if household_id is None:
-            return None
-        self.flush()
-        return self.session.scalar(
-            select(Household.village_code).where(Household.id == household_id)
-        )
+        if self.policy.scope is not None:
+            self.regions.preload(written)
 
     # ---- the loop --------------------------------------------------------------------------
 
@@ -222,7 +180,7 @@ class Applier:
         # Nothing to hold but gaps: an op that follows its origin's last and depends on no
         # other origin (a create) is applied straight away; _route decides the others.
         plain = not (policy.valid_through or policy.revoked or policy.check_clock)
-        route, apply_op, region = self._route, self._apply, self._region
+        route, apply_op, region = self._route, self._apply, self.regions.of
         high = self._high
         seen: dict[tuple[str, int], str] = {}  # duplicates within this batch
         for index, op in enumerate(items):
@@ -328,6 +286,16 @@ class Applier:
         times = self._times(hlc[0])
         if hlc > self._max_hlc:
             self._max_hlc = hlc
+        if entity == "person":
+            self.persons.add(entity_id)
+        elif entity == "household":
+            self.households.add(entity_id)
+        else:
+            fields = op["set"]
+            if "household_id" in fields:
+                self.households.add(fields["household_id"])
+            if "person_id" in fields:  # a membership moved to another person
+                self.persons.add(fields["person_id"])
         writes = self.writes
         writes.op_rows.append(
             (origin, seq, op["op_id"], hlc_text, entity, entity_id, action, encoded.base,
@@ -351,6 +319,8 @@ class Applier:
             values = upcast(op)["set"]
             known = {k: v for k, v in values.items() if k in _WRITABLE[entity]}
             self._apply_update(op, entity, entity_id, decode_fields(entity, known), times[0])
+            if action == "purge":
+                self._purge(entity, entity_id)
         self._high[origin] = seq
         self.outcome.applied += 1
         self.outcome.per_entity[(entity, action)] += 1
@@ -358,13 +328,25 @@ class Applier:
             writes.flush()
 
     def _apply_update(self, op, entity: str, entity_id: str, fields: dict, at) -> None:
-        """Extension point for field-level merge (issue #6): today the op's values win.
+        """Write an update's fields and the record's version vector.
 
-        The record's version vector is :meth:`_clock` (updated here, written with the rows).
+        An op that has seen everything applied to its record (its ``base`` covers the
+        record's vector) simply wins. One that is concurrent with an op already here goes
+        through the field-level merge (:mod:`kaltim_desktop.sync.merge`): the record's ops
+        decide each field's value and its review items, whatever order they arrived in.
         """
         if entity_id in self.writes.created_ids:
             self.flush()  # the row to update is still buffered
+        origin = op["origin"]
+        vv = self._clock(entity, entity_id)
+        base = op["base"]
+        concurrent = any(base.get(o, 0) < n for o, n in vv.items() if o != origin)
+        vv[origin] = max(vv.get(origin, 0), op["seq"])
+        self.writes.clocks[(entity, entity_id)] = vv
         table = REPLICATED[entity].__table__
+        if concurrent or entity_id in self._reviewed:
+            fields, at = self._merge(op, entity, entity_id, fields, at)
+            self._reviewed.add(entity_id)
         if fields:
             self.session.execute(
                 update(table)
@@ -372,11 +354,28 @@ class Applier:
                 .values(update_values(entity, fields, at)),
                 execution_options={"synchronize_session": False},
             )
-        vv = self._clock(entity, entity_id)
-        vv[op["origin"]] = max(vv.get(op["origin"], 0), op["seq"])
-        self.writes.clocks[(entity, entity_id)] = vv
         if entity == "person" and "name" in fields:
             self.writes.renamed[entity_id] = fields["name"]
+
+    def _merge(self, op, entity: str, entity_id: str, fields: dict, at) -> tuple[dict, Any]:
+        """The merged values of the fields ``op`` writes, and the record's new timestamp (the
+        latest of its ops', so it does not depend on arrival order)."""
+        self.flush()  # the record's ops of this import, this one included, must be stored
+        merged = refresh_record(self.session, entity, entity_id, actor=op["actor"])
+        known = {k: merged.values[k] for k in fields}
+        table = REPLICATED[entity].__table__
+        at = literal(at, type_=table.c.updated_at.type)
+        latest = case((table.c.updated_at > at, table.c.updated_at), else_=at)
+        return decode_fields(entity, known), latest
+
+    def _purge(self, entity: str, entity_id: str) -> None:
+        """Erase the record's personal data here, as the replica that purged it did."""
+        from kaltim_desktop.sync import purge  # erasure is rare: loaded when used
+
+        self.flush()  # its ops of this import must be stored to be redacted
+        purge.redact(self.session, entity, entity_id)
+        drop_record_items(self.session, entity_id)
+        self._reviewed.discard(entity_id)
 
     def _clock(self, entity: str, entity_id: str) -> dict[str, int]:
         """The record's version vector (preloaded for the batch, else read now)."""

@@ -77,13 +77,15 @@ def peer_ops(
         origin = origins[0]
         return _source(session, _split(origin, their_vv.get(origin, 0) + 1, vv[origin]), scope)
     driver = session.connection().connection.driver_connection
-    streams = [
-        ((origin, seq, hlc) for seq, hlc in driver.execute(
-            "SELECT seq, hlc FROM sync_op WHERE origin = ? AND seq > ? ORDER BY seq",
-            (origin, their_vv.get(origin, 0)),
-        ))
-        for origin in origins
-    ]  # fmt: skip
+
+    def clocks(origin: str):
+        # A function, not a generator expression in the comprehension below: there ``origin``
+        # would be read lazily, after the loop moved on, and label every stream with the last.
+        query = "SELECT seq, hlc FROM sync_op WHERE origin = ? AND seq > ? ORDER BY seq"
+        for seq, hlc in driver.execute(query, (origin, their_vv.get(origin, 0))):
+            yield origin, seq, hlc
+
+    streams = [clocks(origin) for origin in origins]
     members: list[list[Run]] = [[]]
     count = 0
     for origin, seq, _hlc in heapq.merge(*streams, key=lambda item: Hlc.parse(item[2])):

@@ -45,6 +45,7 @@ from kaltim_desktop.sync.bundles.errors import (
     message,
 )
 from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.checks_review import after_import
 from kaltim_desktop.sync.hlc import Hlc, receive
 from kaltim_desktop.sync.oplog import this_device, wall_clock_ms
 from kaltim_desktop.sync.ops import SYNC_SCHEMA
@@ -210,6 +211,10 @@ def _apply(
                 progress.check()  # a cancel rolls the whole part back
             applier.release_held()
             applier.finish()
+            checked = after_import(
+                session, applier.persons, applier.households,
+                redirect=ctx.trust.role == ROLE_PROVINCE and not dry_run,
+            )  # fmt: skip
             photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,
                                    ctx.photos, store=not dry_run)  # fmt: skip
             if applier.max_hlc.wall_ms:
@@ -224,10 +229,11 @@ def _apply(
             report = {
                 **applier.outcome.as_dict(),
                 **photos,
+                **checked,
                 "ops": manifest.get("ops") or [],
                 "created": manifest.get("created"),
                 "registry_version": verified.registry.version,
-                "warnings": _warnings(applier, verified),
+                "warnings": _warnings(applier, verified, checked),
             }
             result = _result(file_name, sha, APPLIED, manifest, verified, report=report)
             if dry_run:
@@ -250,7 +256,7 @@ def _op_count(manifest: dict[str, Any]) -> int:
     )
 
 
-def _warnings(applier: Applier, verified: Verified) -> list[str]:
+def _warnings(applier: Applier, verified: Verified, checked: dict[str, Any]) -> list[str]:
     out = []
     outcome = applier.outcome
     if outcome.gaps:
@@ -261,6 +267,12 @@ def _warnings(applier: Applier, verified: Verified) -> list[str]:
         out.append("W_CLOCK_SKEW")
     if verified.registry.expired(time.time()):
         out.append("W_REGISTRY_EXPIRED")
+    if checked["duplicates_new"]:
+        out.append("W_DUPLICATE_CANDIDATES")
+    elif checked["duplicates_new"] is None:
+        out.append("W_DUPLICATE_SCAN_DEFERRED")
+    if checked["invariants_open"]:
+        out.append("W_INVARIANTS")
     return out
 
 

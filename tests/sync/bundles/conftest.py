@@ -155,3 +155,20 @@ def clone(site: Site, name: str) -> Site:
     with closing(sqlite3.connect(site.db.path)) as src, closing(sqlite3.connect(path)) as dst:
         src.backup(dst)
     return Site(name, Database(make_engine(sqlite_url(path)), path), site.data_dir, site.actor)
+
+
+@pytest.fixture
+def trio(province, laptop, template_db, tmp_path):
+    """Province and two Samarinda laptops that both hold the same family."""
+    other = make_site(template_db, tmp_path, "laptop2")
+    enrol_laptop(province, other, "64.72")
+    from kaltim_desktop.services.households import save_household
+    from tests.conftest import family
+    from tests.sync.bundles.helpers import send  # it imports this module
+
+    saved = save_household(laptop.db, laptop.actor, family())
+    send(laptop, province, province)
+    send(province, other, province)
+    send(province, laptop, province)  # registry and acknowledgements
+    yield province, laptop, other, saved
+    other.db.dispose()

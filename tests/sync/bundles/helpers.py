@@ -9,17 +9,20 @@ import zipfile
 from pathlib import Path
 
 import pyrage
+from sqlalchemy import select
 
 from kaltim_desktop import __version__
+from kaltim_desktop.models import ReviewItem
 from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles
 from kaltim_desktop.services.sync_trust import get_trust, stored_registry
 from kaltim_desktop.sync.bundles import envelope, writer
 from kaltim_desktop.sync.bundles.importer import ImportResult
-from kaltim_desktop.sync.oplog import this_device
+from kaltim_desktop.sync.oplog import ChangeSet, this_device
 from kaltim_desktop.sync.ops import SYNC_SCHEMA
 from kaltim_desktop.sync.replay import read_ops
 from kaltim_desktop.trust import keys as device_keys
 from kaltim_desktop.trust.province_keys import load_province_keys
+from tests.conftest import VILLAGE
 from tests.sync.bundles.conftest import Site
 
 _counter = iter(range(1, 10**6))
@@ -126,3 +129,43 @@ def many_households(site: Site, count: int) -> None:
             site.db, site.actor, family(members=(member,), kk_number=None, rt=number % 30 + 1),
             confirm_warnings=True,
         )  # fmt: skip
+
+
+def this_device_id(site) -> str:
+    with site.db.read() as session:
+        return this_device(session).device_id
+
+
+def send(source, target, province) -> None:
+    """One trip of a bundle: a laptop's to the province, or the province's to one laptop."""
+    if source is province:
+        path = export_one(province, device_id=this_device_id(target))
+    else:
+        path = export_one(source)
+    result = import_data(target, path.read_bytes())
+    assert result.status in ("applied", "already"), result.message
+
+
+def edit(site, entity: str, entity_id: str, fields: dict, *, action: str = "update") -> None:
+    """Write through the op log as the services do (the family's village as partition)."""
+    with site.db.transaction() as session:
+        changes = ChangeSet(session, actor=site.actor.officer_id, action="test.edit")
+        if action == "delete":
+            changes.delete(entity, entity_id, partition=VILLAGE)
+        elif action == "resolve":
+            changes.resolve(entity, entity_id, fields, partition=VILLAGE)
+        else:
+            changes.update(entity, entity_id, fields, partition=VILLAGE)
+        changes.commit()
+
+
+def items(site) -> list[tuple]:
+    """The review items as every replica must have them (local timestamps left out)."""
+    with site.db.read() as session:
+        rows = session.scalars(select(ReviewItem).order_by(ReviewItem.id)).all()
+        return [(r.id, r.kind, r.status, r.entity, r.entity_id, r.field, r.detail) for r in rows]
+
+
+def row(site, model, record_id):
+    with site.db.read() as session:
+        return session.get(model, record_id)

@@ -45,6 +45,7 @@ from tests.sync.bundles.helpers import (
     members,
     ops_of,
     sender_of,
+    this_device_id,
 )
 
 
@@ -179,11 +180,6 @@ def test_an_older_registry_is_refused(province, laptop, template_db, tmp_path):
     assert (result.status, result.code) == ("rejected", E_REGISTRY_ROLLBACK)
     assert data_hash(laptop.db) == before
     other.db.dispose()
-
-
-def this_device_id(site) -> str:
-    with site.db.read() as s:
-        return this_device(s).device_id
 
 
 def test_a_forwarded_bundle_is_not_for_us(province, laptop, template_db, tmp_path):

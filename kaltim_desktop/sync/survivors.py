@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""After a duplicate merge: the records that pointed at the merged one point at its survivor.
+
+A merge is a ``merge`` op setting ``merged_into`` on the loser; both ids stay resolvable
+forever. Its children (memberships, house assessments, handovers, grants, enrolments,
+documents, photos) are moved to the survivor by ordinary update ops, written at the merge and
+again at the province after every import: a laptop that had not yet heard of the merge may
+still add a grant or a member to the loser, and that later op is redirected the same way. The
+moves are ops of the replica that writes them, so every other replica receives the same
+result instead of deciding for itself.
+
+A person who would end up twice in one household (a member of both merged households, or both
+merged persons in the same family) keeps one membership; the other one is ended
+(``active = False``), never deleted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from kaltim_desktop.models import REPLICATED, Membership, SyncOp
+from kaltim_desktop.sync.oplog import ChangeSet
+
+# child entity → its references: (column, parent entity)
+PARENT_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "membership": (("household_id", "household"), ("person_id", "person")),
+    "house_assessment": (("household_id", "household"),),
+    "handover": (("household_id", "household"), ("recipient_person_id", "person")),
+    "grant_award": (("household_id", "household"), ("recipient_person_id", "person")),
+    "enrolment": (("person_id", "person"),),
+    "document": (("household_id", "household"), ("person_id", "person")),
+    "photo": (("household_id", "household"),),
+}
+_CHUNK = 500
+
+
+def survivors(session: Session, entity: str) -> dict[str, str]:
+    """Merged record id → the record it finally lives on (chains of merges followed)."""
+    table = REPLICATED[entity].__table__
+    merged = dict(
+        session.execute(
+            select(table.c.id, table.c.merged_into).where(table.c.merged_into.is_not(None))
+        ).all()
+    )
+    final: dict[str, str] = {}
+    for loser in merged:
+        seen, current = {loser}, merged[loser]
+        while current in merged and current not in seen:  # a cycle stops where it closes
+            seen.add(current)
+            current = merged[current]
+        final[loser] = current
+    return final
+
+
+def record_partition(session: Session, entity_id: str) -> str | None:
+    """The region a record's ops were written for (what bundles are filtered by)."""
+    return session.scalar(
+        select(SyncOp.partition)
+        .where(SyncOp.entity_id == entity_id, SyncOp.partition.is_not(None))
+        .limit(1)
+    )
+
+
+def _already_member(session: Session, membership_id: str, column: str, survivor: str) -> bool:
+    """Whether moving this membership to ``survivor`` would make a second current one."""
+    row = session.get(Membership, membership_id)
+    other = "person_id" if column == "household_id" else "household_id"
+    return (
+        session.scalar(
+            select(Membership.id).where(
+                Membership.current(),
+                getattr(Membership, column) == survivor,
+                getattr(Membership, other) == getattr(row, other),
+                Membership.id != membership_id,
+            )
+        )
+        is not None
+    )
+
+
+def redirect_children(session: Session, changes: ChangeSet) -> int:
+    """Move every live child of a merged record to its survivor; return how many moved."""
+    moved = 0
+    for parent in ("household", "person"):
+        final = survivors(session, parent)
+        if not final:
+            continue
+        losers = sorted(final)
+        for child, references in PARENT_REFERENCES.items():
+            table = REPLICATED[child].__table__
+            for column, parent_entity in references:
+                if parent_entity != parent:
+                    continue
+                for start in range(0, len(losers), _CHUNK):
+                    rows = session.execute(
+                        select(table.c.id, table.c[column]).where(
+                            and_(
+                                table.c[column].in_(losers[start : start + _CHUNK]),
+                                table.c.deleted.is_(False),
+                                table.c.merged_into.is_(None),
+                            )
+                        )
+                    ).all()
+                    for child_id, loser in sorted(rows):
+                        survivor = final[loser]
+                        if child == "membership" and _already_member(
+                            session, child_id, column, survivor
+                        ):
+                            fields = {"active": False}
+                        else:
+                            fields = {column: survivor}
+                        partition = record_partition(session, child_id)
+                        if changes.update(child, child_id, fields, partition=partition):
+                            moved += 1
+    return moved
