@@ -93,9 +93,10 @@ def writes_of(item: ReviewItem) -> tuple[Any, list[dict]]:
 
 def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
     """A conflict's base value (before the concurrent writes) and every head, the provisional
-    one (highest hybrid clock, then origin) marked; or a pair's two changes."""
+    one (highest hybrid clock, then origin) marked; or a pair's two changes (also the parallel
+    updates shown for information)."""
     with db.read() as session:
-        item = load_item(session, actor, item_id, GROUPS["conflicts"])
+        item = load_item(session, actor, item_id, GROUPS["conflicts"] + GROUPS["information"])
         base, writes = writes_of(item)
         pair = item.kind != CONFLICT
         actors = {w.get("actor") for w in writes} - {None}

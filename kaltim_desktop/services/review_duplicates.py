@@ -66,7 +66,8 @@ def unmask(db: Database, actor: Actor, item_id: str) -> Unmasked:
     """Show the identity numbers of an item in full, and record that the officer saw them
     (the audit entry names the item, never a number)."""
     with db.transaction() as session:
-        item = load_item(session, actor, item_id, GROUPS["duplicates"] + GROUPS["conflicts"])
+        kinds = GROUPS["duplicates"] + GROUPS["conflicts"] + GROUPS["information"]
+        item = load_item(session, actor, item_id, kinds)
         writes = writes_of(item)[1] if item.kind not in (DUPLICATE, CONFLICT) else []
         numbers = [{k: v for k, v in w["value"].items() if k in MASKED_FIELDS} for w in writes]
         if item.kind == DUPLICATE:

@@ -80,7 +80,7 @@ class ConflictDialog(QDialog):
         self.question = None
         self.editor: EditValueDialog | None = None
         item = detail.item
-        self.setWindowTitle(_("Conflict"))
+        self.setWindowTitle(label(KIND_LABELS, item.kind))
         self.setModal(True)
         heading = QLabel(
             f"<b>{label(KIND_LABELS, item.kind)}</b> — {item.label or item.entity_id}"
@@ -132,6 +132,9 @@ class ConflictDialog(QDialog):
         for button in (*self.choose_buttons, self.edit_button, self.confirm_button,
                        self.restore_button):  # fmt: skip
             button.setEnabled(item.status == "open")
+        if item.status == "info":  # merged without a question: nothing to decide
+            for button in (self.edit_button, self.confirm_button, self.restore_button):
+                button.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

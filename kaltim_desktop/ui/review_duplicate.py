@@ -5,7 +5,6 @@ merge into the left or the right record, or "not a duplicate"."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -46,11 +45,6 @@ from kaltim_desktop.ui.review_text import (
 DIFFERENT_STYLE = "border: 1px solid #d8a200; background: #fff4d6; border-radius: 4px; padding: 4px"
 SAME_STYLE = "border: 1px solid #c8c8c8; border-radius: 4px; padding: 4px"
 ROWS = ("name", "sex", "born", "nik", "kk", "address", "head", "members", "programmes", "since")
-
-
-def merging_available() -> bool:
-    """The merge engine ships with the sync merge work; until then the buttons stay off."""
-    return importlib.util.find_spec("kaltim_desktop.services.merging") is not None
 
 
 def card_texts(card: RecordCard | None) -> dict[str, str]:
@@ -133,9 +127,7 @@ class DuplicateDialog(QDialog):
         close.clicked.connect(self.reject)
         open_ = item.status == "open" and None not in (pair.first, pair.second)
         for side, button in enumerate((self.merge_left, self.merge_right)):
-            button.setEnabled(open_ and merging_available())
-            if not merging_available():
-                button.setToolTip(_("Merging is not available in this version yet."))
+            button.setEnabled(open_)
             button.clicked.connect(lambda _c=False, s=side: self.merge(s))
         self.distinct_button.setEnabled(item.status == "open")
         self.distinct_button.clicked.connect(self.not_duplicate)

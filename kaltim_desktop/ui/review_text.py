@@ -45,6 +45,11 @@ REASON_LABELS = {
     "region": N_("same area"),
     "kk": N_("same KK"),
 }
+RULE_LABELS = {
+    "households": N_("Person active in two households"),
+    "handovers": N_("Two active house handovers for one household"),
+    "grants": N_("Two grants of one programme in one period"),
+}
 _MORE_FIELDS = {
     "kk_as_of": N_("KK date"),
     "village_code": N_("Village (desa/kelurahan)"),

@@ -25,6 +25,7 @@ from kaltim_desktop.errors import (
 )
 from kaltim_desktop.models import (
     AuditEntry,
+    Device,
     DuplicateDecision,
     Household,
     Person,
@@ -43,11 +44,20 @@ from kaltim_desktop.services.review_conflicts import (
     conflict_detail,
     resolve_conflict,
 )
-from kaltim_desktop.services.review_duplicates import duplicate_pair, mark_distinct, unmask
+from kaltim_desktop.services.review_duplicates import (
+    duplicate_pair,
+    mark_distinct,
+    merge_duplicate,
+    unmask,
+)
 from kaltim_desktop.services.review_held import held_overview
+from kaltim_desktop.services.sync_trust import province_init
 from kaltim_desktop.sync.audit import verify_chain
 from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.oplog import ChangeSet
 from tests.conftest import HEAD_NIK, KK, VILLAGE, family
+from tests.sync.bundles.conftest import enrol_laptop, make_site
+from tests.sync.bundles.helpers import export_one, import_data
 
 SAMARINDA_VILLAGE = VILLAGE  # 64.72 Kota Samarinda
 BALIKPAPAN_VILLAGE = "64.71.01.1001"  # 64.71 Kota Balikpapan
@@ -345,6 +355,19 @@ def test_a_record_edited_while_deleted_stays_deleted_or_comes_back(
     assert json.loads(ops_of(db, saved.id)[-1].fields) == {"deleted": not restore, "rt": 3}
 
 
+def test_a_parallel_update_is_shown_for_information_only(db, operator, supervisor):
+    district(db)
+    saved = register(db, operator)
+    item_id = pair_on(db, "parallel", "household", saved.id, {"rt": 4}, {"phone": "+6281234567890"})
+    with db.transaction() as session:
+        session.get(ReviewItem, item_id).status = "info"
+    detail = conflict_detail(db, supervisor, item_id)
+    assert [h.value for h in detail.heads] == [{"rt": 4}, {"phone": "+6281234567890"}]
+    assert not detail.masked
+    with pytest.raises(NotFound):  # nothing to decide
+        confirm_changes(db, supervisor, item_id)
+
+
 def test_an_unknown_item_is_not_found(db, supervisor):
     district(db)
     with pytest.raises(NotFound):
@@ -413,6 +436,81 @@ def test_not_a_duplicate_is_a_replicated_decision_and_dismisses_the_item(db, ope
     assert json.loads(entry.after)["review_item"] == "dup"
     with pytest.raises(ValidationError):
         mark_distinct(db, supervisor, "dup")
+
+
+def test_merge_moves_the_pair_into_the_chosen_record_and_closes_the_item(db, operator, supervisor):
+    district(db)
+    first, second = two_registrations(db, operator)
+    put_item(db, "dup", "duplicate", entity="household", entity_id=first.id, other_id=second.id)
+    with pytest.raises(ValidationError):
+        merge_duplicate(db, supervisor, "dup", "someone-else")
+    result = merge_duplicate(db, supervisor, "dup", first.id)
+    assert (result.loser_id, result.survivor_id) == (second.id, first.id)
+    with db.read() as session:
+        assert session.get(Household, second.id).merged_into == first.id
+        assert session.get(Household, first.id).merged_into is None
+        merge_op = session.execute(
+            select(SyncOp).where(SyncOp.entity_id == second.id, SyncOp.action == "merge")
+        ).scalar_one()
+        assert json.loads(merge_op.fields) == {"merged_into": first.id}
+    item = review_item(db, "dup")
+    assert item.status == "resolved" and item.resolved_by == supervisor.officer_id
+    with pytest.raises(ValidationError):  # settled once
+        merge_duplicate(db, supervisor, "dup", first.id)
+
+
+# ---- with the real merge engine, through bundles ----------------------------------------------
+
+
+def _device_id(site) -> str:
+    with site.db.read() as session:
+        return session.scalars(select(Device.device_id)).one()
+
+
+def _send(source, target, province) -> None:
+    """One bundle trip: a laptop's to the province, or the province's to one laptop."""
+    kwargs = {"device_id": _device_id(target)} if source is province else {}
+    result = import_data(target, export_one(source, **kwargs).read_bytes())
+    assert result.status in ("applied", "already"), result.message
+
+
+def test_a_conflict_from_two_laptops_is_resolved_at_the_province_for_everyone(
+    template_db, tmp_path
+):
+    province = make_site(template_db, tmp_path, "province")
+    province_init(province.db, province.data_dir, province.actor, tmp_path / "escrow.txt")
+    first, second = (make_site(template_db, tmp_path, name) for name in ("first", "second"))
+    for laptop in (first, second):
+        enrol_laptop(province, laptop, "64.72")
+    saved = save_household(first.db, first.actor, family(), confirm_warnings=True)
+    _send(first, province, province)
+    for laptop in (first, second):
+        _send(province, laptop, province)
+    for laptop, rt in ((first, 4), (second, 5)):  # offline, the same field
+        with laptop.db.transaction() as session:
+            changes = ChangeSet(session, actor=laptop.actor.officer_id, action="test.edit")
+            changes.update("household", saved.id, {"rt": rt}, partition=VILLAGE)
+            changes.commit()
+        _send(laptop, province, province)
+
+    (row,) = list_items(province.db, province.actor, group="conflicts").rows
+    detail = conflict_detail(province.db, province.actor, row.id)
+    assert (detail.field, detail.base) == ("rt", 3)
+    assert {h.device_id: h.value for h in detail.heads} == {
+        _device_id(first): 4,
+        _device_id(second): 5,
+    }
+    assert sum(h.shown for h in detail.heads) == 1
+    chosen = next(i for i, h in enumerate(detail.heads) if h.value == 4)
+    resolve_conflict(province.db, province.actor, row.id, head=chosen)
+    for laptop in (first, second):
+        _send(province, laptop, province)
+    for site in (province, first, second):
+        with site.db.read() as session:
+            assert session.get(Household, saved.id).rt == 4
+            assert session.get(ReviewItem, row.id).status == "resolved"
+    for site in (province, first, second):
+        site.db.dispose()
 
 
 # ---- held and quarantined ---------------------------------------------------------------------

@@ -16,14 +16,20 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from kaltim_desktop.models import AuditEntry, DuplicateDecision, Household, ReviewItem, SyncHeldOp
+from kaltim_desktop.models import (
+    AuditEntry,
+    DuplicateDecision,
+    Household,
+    Person,
+    ReviewItem,
+    SyncHeldOp,
+)
 from kaltim_desktop.services.context import set_setting
 from kaltim_desktop.services.handover_rules import HandoverInput
 from kaltim_desktop.services.handovers import create_handover
 from kaltim_desktop.services.household_rules import MemberInput
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.sync.canonical import canonical_json
-from kaltim_desktop.ui import review_duplicate
 from kaltim_desktop.ui.main_window import MainWindow
 from kaltim_desktop.ui.pages import review_held
 from kaltim_desktop.ui.pages.review import ReviewPage
@@ -77,8 +83,15 @@ def seed(ui):
                    for d in (first, second))  # fmt: skip
     put_item(ui.db, "dup", "duplicate", "person", left, other_id=right, level="adjudicate",
              score=91, detail={"reasons": ["name", "birth_date", "region"]})  # fmt: skip
-    put_item(ui.db, "rule", "invariant", "household", second.id)
-    put_item(ui.db, "info", "parallel", "household", first.id, status="info")
+    put_item(ui.db, "rule", "invariant", "household", second.id, field="handovers",
+             detail={"rule": "handovers", "handovers": ["h-1", "h-2"]})  # fmt: skip
+    parallel = [
+        {"origin": f"L-7C2A{n}#1", "seq": 60 + n, "hlc": hlc(T0 + timedelta(hours=n)),
+         "actor": None, "action": "update", "fields": fields}
+        for n, fields in enumerate(({"rt": 4}, {"phone": "+6281234567890"}))
+    ]  # fmt: skip
+    put_item(ui.db, "info", "parallel", "household", first.id, status="info",
+             detail={"ops": parallel})  # fmt: skip
     return first, second, left, right
 
 
@@ -133,6 +146,20 @@ def test_the_tabs_list_the_items_with_their_counts(qtbot, ui_context):
     ]  # fmt: skip
 
 
+def test_a_broken_province_rule_opens_its_household(qtbot, ui_context):
+    ui = ui_context
+    _first, second, *_people = seed(ui)
+    page = open_page(qtbot, ui)
+    page.show_group("invariants")
+    wait_tasks(qtbot, ui)
+    rules = page.lists["invariants"]
+    assert rules.table.item(0, 1).text() == "Two active house handovers for one household"
+    assert not rules.open_button.isVisible() and rules.household_button.isEnabled()
+    with qtbot.waitSignal(ui.events.open_household, timeout=1000) as opened:
+        rules.household_button.click()
+    assert opened.args == [second.id]
+
+
 def test_a_conflict_shows_base_and_versions_and_choosing_one_resolves_it(qtbot, ui_context):
     ui = ui_context
     first, *_rest = seed(ui)
@@ -154,6 +181,16 @@ def test_a_conflict_shows_base_and_versions_and_choosing_one_resolves_it(qtbot, 
         assert session.get(ReviewItem, "conflict").status == "resolved"
     wait_tasks(qtbot, ui)
     assert page.tabs.tabText(0) == "Conflicts"  # nothing open any more
+
+
+def test_a_parallel_update_opens_without_a_decision(qtbot, ui_context):
+    ui = ui_context
+    seed(ui)
+    page = open_page(qtbot, ui)
+    dialog = open_item(qtbot, ui, page, "information")
+    assert isinstance(dialog, ConflictDialog)
+    assert [c.text() for c in dialog.value_cells[1:]] == ["RT: 4", "Phone number: +6281234567890"]
+    assert not dialog.confirm_button.isVisible() and not dialog.edit_button.isVisible()
 
 
 def test_a_typed_value_is_checked_and_saved(qtbot, ui_context):
@@ -224,14 +261,9 @@ def test_not_a_duplicate_saves_the_decision(qtbot, ui_context):
         assert session.get(ReviewItem, "dup").status == "dismissed"
 
 
-def test_the_merge_buttons_merge_into_the_chosen_side(qtbot, ui_context, monkeypatch):
+def test_the_merge_buttons_merge_into_the_chosen_side(qtbot, ui_context):
     ui = ui_context
-    *_registered, right = seed(ui)
-    calls = []
-    monkeypatch.setattr(review_duplicate, "merging_available", lambda: True)
-    monkeypatch.setattr(
-        review_duplicate, "merge_duplicate", lambda db, actor, i, w: calls.append((i, w))
-    )
+    _first, _second, left, right = seed(ui)
     page = open_page(qtbot, ui)
     dialog = open_item(qtbot, ui, page, "duplicates")
     assert dialog.merge_left.isEnabled() and dialog.merge_right.isEnabled()
@@ -239,7 +271,12 @@ def test_the_merge_buttons_merge_into_the_chosen_side(qtbot, ui_context, monkeyp
     assert "Ahmad Fauzy" in dialog.question.text()
     answer_yes(qtbot, dialog.question)
     wait_tasks(qtbot, ui)
-    assert calls == [("dup", right)]
+    assert not dialog.isVisible()
+    with ui.db.read() as session:
+        assert session.get(Person, left).merged_into == right
+        assert session.get(ReviewItem, "dup").status == "resolved"
+    wait_tasks(qtbot, ui)
+    assert page.tabs.tabText(1) == "Duplicates"
 
 
 def test_held_changes_can_be_applied_anyway_when_held_for_review(qtbot, ui_context, monkeypatch):

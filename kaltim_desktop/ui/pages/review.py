@@ -37,6 +37,7 @@ from kaltim_desktop.ui.review_text import (
     ENTITY_LABELS,
     KIND_LABELS,
     LEVEL_LABELS,
+    RULE_LABELS,
     STATUS_LABELS,
     field_label,
     label,
@@ -65,8 +66,8 @@ COLUMNS: dict[str, tuple[Callable[[], list[str]], Callable[[ReviewRow], list[str
                    label(STATUS_LABELS, r.status)],
     ),
     "invariants": (
-        lambda: [_("Record"), _("Kind"), _("Place"), _("Since"), _("Status")],
-        lambda r: [_record(r), label(ENTITY_LABELS, r.entity), r.place,
+        lambda: [_("Record"), _("Rule"), _("Place"), _("Since"), _("Status")],
+        lambda r: [_record(r), label(RULE_LABELS, (r.field or "").split(":")[0]), r.place,
                    when_text(r.created_at), label(STATUS_LABELS, r.status)],
     ),
     "information": (
@@ -83,6 +84,7 @@ class ItemList(QWidget):
     open_requested = Signal(object)
     """The :class:`ReviewRow` to open."""
     reload_requested = Signal()
+    household_requested = Signal(str)
 
     def __init__(self, group: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,14 +106,19 @@ class ItemList(QWidget):
         self.previous_button = QPushButton(_("◀ Previous"))
         self.next_button = QPushButton(_("Next ▶"))
         self.open_button = QPushButton(_("&Open…"))
-        self.open_button.setVisible(group in ("conflicts", "duplicates"))
+        self.open_button.setVisible(group != "invariants")
         self.previous_button.clicked.connect(lambda: self._move(-PAGE_SIZE))
         self.next_button.clicked.connect(lambda: self._move(PAGE_SIZE))
         self.open_button.clicked.connect(self._open)
+        # A broken province rule is repaired on the household's own screens.
+        self.household_button = QPushButton(_("Open &household"))
+        self.household_button.setVisible(group == "invariants")
+        self.household_button.clicked.connect(self._open_household)
         bar = QHBoxLayout()
         bar.addWidget(self.closed)
         bar.addWidget(self.count_label, 1)
-        for button in (self.previous_button, self.next_button, self.open_button):
+        for button in (self.previous_button, self.next_button, self.open_button,
+                       self.household_button):  # fmt: skip
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -146,11 +153,18 @@ class ItemList(QWidget):
         return next((r for r in self.listing.rows if r.id == item_id), None)
 
     def _on_selection(self) -> None:
-        self.open_button.setEnabled(self.selected_row() is not None)
+        row = self.selected_row()
+        self.open_button.setEnabled(row is not None)
+        self.household_button.setEnabled(row is not None and row.entity == "household")
+
+    def _open_household(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.entity == "household":
+            self.household_requested.emit(row.entity_id)
 
     def _open(self) -> None:
         row = self.selected_row()
-        if row is not None and self.group in ("conflicts", "duplicates"):
+        if row is not None and self.group != "invariants":
             self.open_requested.emit(row)
 
     def _move(self, step: int) -> None:
@@ -179,6 +193,7 @@ class ReviewPage(Page):
         for item_list in self.lists.values():
             item_list.reload_requested.connect(self.refresh)
             item_list.open_requested.connect(self.open_item)
+            item_list.household_requested.connect(ui.events.open_household)
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         self._name_tabs()
         layout = QVBoxLayout(self)
