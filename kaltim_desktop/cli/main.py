@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         certificate_commands,
         db_commands,
         demo_command,
+        erasure,
         exchange_commands,
         household_commands,
         review_commands,
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     exchange_commands.register(commands, _add_json)
     sync_commands.register(commands, _add_json)
     review_commands.register(commands, _add_json)
+    erasure.register(commands, _add_json)
     return parser
 
 

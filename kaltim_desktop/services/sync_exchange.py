@@ -26,7 +26,7 @@ from kaltim_desktop.services.context import (
 from kaltim_desktop.services.photos import photos_dir
 from kaltim_desktop.services.sync_identity import local_identity
 from kaltim_desktop.services.sync_trust import get_trust, refresh_trust_file, stored_registry
-from kaltim_desktop.sync import audit
+from kaltim_desktop.sync import audit, purge_audit
 from kaltim_desktop.sync.bundles import blobs, layout
 from kaltim_desktop.sync.bundles.age_keys import recipient_key_id
 from kaltim_desktop.sync.bundles.apply import Applier, Policy
@@ -204,6 +204,8 @@ def import_bundles(
                 imported,
             ).format(count=imported)
         ) from exc
+    if not dry_run:
+        purge_audit.scrub_if_pending(db)  # an applied erasure left old bytes in free pages
     return tuple(results)
 
 

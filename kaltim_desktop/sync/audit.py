@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import AuditEntry, SyncOp, utcnow
 from kaltim_desktop.sync.bulk import insert_rows
 from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 from kaltim_desktop.sync.ops import encode_op, op_from_row, ops_digest
+from kaltim_desktop.sync.purge import is_redacted_fields
 
 GENESIS = "0" * 64
 
@@ -111,7 +112,11 @@ def _ops_match(session: Session, entry: AuditEntry) -> bool:
     ).all()
     if len(rows) != entry.op_last_seq - entry.op_first_seq + 1:
         return False
-    hashes = [encode_op(op_from_row(row)).hash for row in rows]
+    # An op redacted by an erasure lost its content on purpose: its stored hash stands.
+    hashes = [
+        row.op_hash if is_redacted_fields(row.fields) else encode_op(op_from_row(row)).hash
+        for row in rows
+    ]
     if any(computed != row.op_hash for computed, row in zip(hashes, rows, strict=True)):
         return False
     return ops_digest(hashes) == entry.ops_digest
@@ -137,3 +142,38 @@ def verify_chain(session: Session, *, check_ops: bool = True) -> ChainReport:
             return ChainReport(count, entry.seq)
         prev_hash, count, expected_seq = entry.hash, count + 1, expected_seq + 1
     return ChainReport(count, None)
+
+
+def reseal(session: Session, replaced: dict[int, tuple[str | None, str | None]]) -> None:
+    """Replace the ``before``/``after`` texts of some entries and recompute the hashes from the
+    first of them on, so :func:`verify_chain` still holds.
+
+    Only erasure (UU PDP) does this: personal data must go from the trail too. The chain then
+    proves the order and content of the trail as it is, and the erasure itself is an entry."""
+    if not replaced:
+        return
+    first = min(replaced)
+    prev_hash = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == first - 1))
+    prev_hash = prev_hash or GENESIS
+    table = AuditEntry.__table__
+    last_seq = first - 1
+    while True:
+        rows = session.execute(
+            select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(2000)
+        ).all()
+        if not rows:
+            return
+        updates = []
+        for row in rows:
+            entry = dict(row._mapping)
+            if entry["seq"] in replaced:
+                entry["before"], entry["after"] = replaced[entry["seq"]]
+            entry["prev_hash"] = prev_hash
+            entry["hash"] = prev_hash = _entry_hash(prev_hash, _content(entry))
+            updates.append(entry)
+        session.execute(
+            update(table).where(table.c.seq == bindparam("b_seq")),
+            [{**entry, "b_seq": entry["seq"]} for entry in updates],
+            execution_options={"synchronize_session": False},
+        )
+        last_seq = rows[-1].seq

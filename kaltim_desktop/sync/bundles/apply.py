@@ -29,6 +29,7 @@ from sqlalchemy import case, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, SyncHeldOp, SyncOp, utcnow
+from kaltim_desktop.sync import purge
 from kaltim_desktop.sync.bundles.apply_regions import RecordRegions
 from kaltim_desktop.sync.bundles.apply_writes import Writes
 from kaltim_desktop.sync.bundles.errors import E_FORK, BundleRejected
@@ -171,9 +172,15 @@ class Applier:
         holds their encodings and create rows when a worker process prepared them
         (:mod:`.decode_ahead`)."""
         by_origin: dict[str, list[int]] = defaultdict(list)
+        redacted = False
         for op in items:
-            check_shape(op)
+            redacted = check_shape(op) or redacted
             by_origin[op["origin"]].append(op["seq"])
+        # Erasure: redacted ops keep their original hash; ops of records erased here are
+        # redacted on arrival (both rare: looked at only when there are any).
+        erased = purge.erased(self.session)
+        if redacted or erased:
+            hashed = purge.received(items, hashed, erased)
         known = self._known_hashes(by_origin)  # also reads every origin's high water
         self._preload(items)
         policy = self.policy
@@ -258,11 +265,7 @@ class Applier:
                     continue
                 self.session.delete(row)
                 self._held_of(row.origin).pop(row.seq, None)
-                encoded = encode_parts(
-                    op["origin"], op["seq"], op["op_id"], op["hlc"], op["entity"],
-                    op["entity_id"], op["action"], op["base"], op["set"], op["prev"],
-                    op["partition"], op["actor"], op["schema"],
-                )  # fmt: skip
+                encoded = purge.encoding(op)  # a redacted op keeps its original hash
                 self._apply(op, encoded)
                 self.outcome.released += 1
                 progressed = True

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_desktop.sync.bundles import codec, codec_rows, compression
+from kaltim_desktop.sync.purge import is_redacted_fields, wire_op
 from kaltim_desktop.workers import worker_pool
 
 _string = json.encoder.encode_basestring  # the quoting json.dumps(ensure_ascii=False) uses
@@ -71,18 +72,32 @@ def canonical_line(row) -> str:
     )
 
 
-def check_rows(rows: list[tuple]) -> None:
-    """Every stored row (``origin … schema, op_hash``) against its hash: DamagedLog if not."""
+def check_rows(rows: list[tuple]) -> list[int]:
+    """Every stored row (``origin … schema, op_hash``) against its hash: DamagedLog if not.
+
+    Returns the indexes of redacted rows (erasure: their payload was blanked after the hash
+    was taken, see :mod:`kaltim_desktop.sync.purge`), which travel with their hash."""
     sha256 = hashlib.sha256
-    for row in rows:
+    redacted: list[int] = []
+    for index, row in enumerate(rows):
         if sha256(canonical_line(row).encode("utf-8")).hexdigest() != row[13]:
-            raise DamagedLog(f"{row[0]}:{row[1]}")
+            if not is_redacted_fields(row[8]):
+                raise DamagedLog(f"{row[0]}:{row[1]}")
+            redacted.append(index)
+    return redacted
+
+
+def _checked_ops(rows: list[tuple], redacted: list[int]) -> list[dict[str, Any]]:
+    """Op dicts of checked rows; a redacted one with its stored hash beside it."""
+    ops = [codec_rows.op_of_row(row) for row in rows]
+    for index in redacted:
+        ops[index] = wire_op(ops[index], rows[index][13])
+    return ops
 
 
 def ops_from_rows(rows: list[tuple]) -> list[dict[str, Any]]:
     """Op dicts of stored rows, each checked against its hash."""
-    check_rows(rows)
-    return [codec_rows.op_of_row(row) for row in rows]
+    return _checked_ops(rows, check_rows(rows))
 
 
 def _ranges(pairs: Iterable[tuple[Any, Any]]) -> dict[str, list[int]]:
@@ -111,7 +126,9 @@ def _row_ranges(rows: list[tuple]) -> dict[str, list[int]]:
 
 def _encode(items: list) -> tuple[bytes, int, dict[str, list[int]]]:
     if items and type(items[0]) is tuple:  # stored rows: coded as rows, no op dicts built
-        check_rows(items)
+        redacted = check_rows(items)
+        if redacted:  # the generic coder carries their hash (the same bytes for the others)
+            return codec.encode_ops(_checked_ops(items, redacted)), len(items), _row_ranges(items)
         return codec_rows.encode_rows(items), len(items), _row_ranges(items)
     pairs = ((op.get("origin"), op.get("seq")) for op in items)
     return codec.encode_ops(items), len(items), _ranges(pairs)

@@ -74,11 +74,16 @@ def device_of(origin: str) -> str:
     return origin.rpartition("#")[0]
 
 
-def check_shape(op: dict[str, Any]) -> None:
+# A redacted op (erasure, :mod:`kaltim_desktop.sync.purge`) travels with its original hash.
+REDACTED_KEYS = OP_KEYS | {"op_hash"}
+
+
+def check_shape(op: dict[str, Any]) -> bool:
     """Refuse an op that is not exactly shaped as this version writes them (extra top-level
-    keys would change its hash)."""
+    keys would change its hash); return whether it is a redacted op (see ``REDACTED_KEYS``)."""
+    redacted = False
     ok = (
-        op.keys() == OP_KEYS
+        (op.keys() == OP_KEYS or (redacted := op.keys() == REDACTED_KEYS))
         and op["entity"] in REPLICATED
         and op["action"] in ACTIONS
         and isinstance(op["seq"], int) and op["seq"] > 0
@@ -89,6 +94,7 @@ def check_shape(op: dict[str, Any]) -> None:
     )  # fmt: skip
     if not ok:
         raise BundleRejected(E_DAMAGED, "op shape")
+    return redacted
 
 
 def check_rights(op: dict[str, Any], policy: Policy, region: Callable[[dict], str | None]) -> None:
@@ -109,3 +115,6 @@ def check_rights(op: dict[str, Any], policy: Policy, region: Callable[[dict], st
         and device_of(op["origin"]) not in policy.province_devices
     ):
         raise BundleRejected(E_OWNERSHIP, "district origin approves a grant")
+    # Erasure is decided at the province (districts ask it to erase).
+    if op["action"] == "purge" and device_of(op["origin"]) not in policy.province_devices:
+        raise BundleRejected(E_OWNERSHIP, "district origin purges a record")
