@@ -13,6 +13,7 @@ import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
@@ -183,11 +184,18 @@ def test_a_conflict_shows_base_and_versions_and_choosing_one_resolves_it(qtbot, 
     assert page.tabs.tabText(0) == "Conflicts"  # nothing open any more
 
 
-def test_a_parallel_update_opens_without_a_decision(qtbot, ui_context):
+def test_a_parallel_update_opens_with_enter_and_without_a_decision(qtbot, ui_context):
     ui = ui_context
     seed(ui)
     page = open_page(qtbot, ui)
-    dialog = open_item(qtbot, ui, page, "information")
+    page.show_group("information")
+    wait_tasks(qtbot, ui)
+    table = page.lists["information"].table
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    wait_tasks(qtbot, ui)
+    dialog = page.dialog
     assert isinstance(dialog, ConflictDialog)
     assert [c.text() for c in dialog.value_cells[1:]] == ["RT: 4", "Phone number: +6281234567890"]
     assert not dialog.confirm_button.isVisible() and not dialog.edit_button.isVisible()

@@ -97,7 +97,7 @@ class ItemList(QWidget):
         self.place_column = names.index(_("Place"))
         self.table = make_table(names, stretch=self.place_column)
         self.table.setColumnWidth(0, 240)
-        self.table.doubleClicked.connect(lambda _index: self._open())
+        self.table.activated.connect(lambda _index: self._open())  # Enter or a double click
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.closed = QCheckBox(_("Show settled items"))
         self.closed.setVisible(group != "information")
