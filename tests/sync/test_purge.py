@@ -342,3 +342,43 @@ def test_purge_from_the_command_line(tmp_path):
     assert done == {"person": ids[office], "reason": "erasure_request", "memberships_ended": 1}
     assert _file_hits(office / "kaltim.sqlite", (WIFE_NIK, WIFE)) == []
     assert _file_hits(district / "kaltim.sqlite", (WIFE_NIK,)) != []  # not the district's
+
+
+def test_erasing_the_head_redacts_the_households_copy_of_his_name(province, laptop, second_laptop):
+    """The head's name is copied into the household (head_name): those values go too, the
+    rest of the household's ops still applies on a replica that gets them redacted."""
+    saved = save_household(laptop.db, laptop.actor, family())
+    head = _member(saved, "Ahmad Fauzi").person_id
+    assert import_data(province, export_one(laptop).read_bytes()).status == "applied"
+    purge_person(province.db, province.actor, head, "consent_withdrawn")
+    for site in (laptop, second_laptop):
+        assert import_data(site, _to(province, site)).status == "applied"
+        assert replica_hash(site.db) == replica_hash(province.db)
+        _erased_everywhere(site, (HEAD_NIK, "Ahmad Fauzi"))
+        detail = get_household(site.db, saved.id)
+        assert detail.head_name is None and detail.kk_number == family().kk_number
+        assert sorted(m.name for m in detail.members) == sorted([WIFE, "Budi"])
+    _erased_everywhere(province, (HEAD_NIK, "Ahmad Fauzi"))
+
+
+def test_a_redacted_op_prepared_by_the_decoding_worker_keeps_its_hash():
+    """Large imports hash ops in a worker (decode_ahead), which knows nothing of redaction:
+    the applier's batch preparation puts the carried hash back."""
+    from kaltim_desktop.sync.bundles import decode_ahead
+    from kaltim_desktop.sync.projection import RecordTimes, create_builders
+
+    op = {
+        "origin": "L-1#1", "seq": 1, "op_id": "01940000-0000-7000-8000-000000000001",
+        "hlc": "1767605300999:0000", "entity": "person",
+        "entity_id": "01940000-0000-7000-8000-0000000000aa", "action": "create", "base": {},
+        "set": {"name": WIFE, "sex": "F", "nik": WIFE_NIK}, "prev": {}, "partition": "64.72.06",
+        "actor": None, "schema": 2,
+    }  # fmt: skip
+    original = sha256_hex(canonical_json(op))
+    wire = purge.wire_op({**op, "set": {"name": "", "sex": "", "redacted": True}}, original)
+    hashed = [decode_ahead._hashed(wire, create_builders(True), RecordTimes(True))]
+    assert hashed[0][3] != original  # the worker hashed the redacted content
+    items = [wire]
+    (entry,) = purge.received(items, hashed, {})
+    assert entry[3] == original and entry[1] == '{"name":"","redacted":true,"sex":""}'
+    assert entry[4] is None  # the applier builds the blank row itself
