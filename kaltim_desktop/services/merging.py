@@ -18,6 +18,7 @@ from kaltim_desktop.i18n import _
 from kaltim_desktop.models import REPLICATED, ReviewItem, utcnow
 from kaltim_desktop.models.review import DUPLICATE, RESOLVED
 from kaltim_desktop.services.context import Actor, require_role
+from kaltim_desktop.sync.checks_review import check_invariants
 from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.projection import writable_columns
 from kaltim_desktop.sync.survivors import record_partition, redirect_children
@@ -79,9 +80,14 @@ def merge_records(
         changes.flush()
         moved = redirect_children(session, changes)
         changes.main_record(entity, loser_id)
+        changes.commit(audit_extra={"merged_into": winner_id})
+        # Moving members may have put a person in two households: a breach to review now.
+        if entity == "person":
+            check_invariants(session, set(), {loser_id, winner_id})
+        else:
+            check_invariants(session, {loser_id, winner_id})
         if item_id is not None:
             _close_item(session, item_id, actor)
-        changes.commit(audit_extra={"merged_into": winner_id})
     return MergeResult(entity, loser_id, winner_id, moved, tuple(taken))
 
 

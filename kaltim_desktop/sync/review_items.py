@@ -21,6 +21,7 @@ from kaltim_desktop.models.review import (
     CONFLICT,
     DELETED_EDIT,
     IDENTITY,
+    OPEN,
     PARALLEL,
     REDIRECTED,
     RESOLVED,
@@ -75,15 +76,17 @@ def _region(session: Session, entity: str, entity_id: str, partition: str | None
 
 def refresh_record(
     session: Session, entity: str, entity_id: str, *, actor: str | None = None
-) -> RecordMerge:
-    """Derive the record's values and review items from its stored ops and store the items.
+) -> tuple[RecordMerge, int]:
+    """Derive the record's values and review items from its stored ops and store the items;
+    return them with the number of items opened now (for the import report).
 
     The caller has written the record's ops (flushed); it applies the returned values.
     """
     ops, partition = record_ops(session, entity, entity_id)
     merged = merge_record(entity, ops)
+    opened = 0
     if not merged.items:
-        return merged
+        return merged, opened
     existing = {
         row.id: row
         for row in session.scalars(
@@ -104,13 +107,14 @@ def refresh_record(
                 field=spec.field, region=region, detail=detail, created_at=now, updated_at=now,
             )  # fmt: skip
             session.add(row)
+            opened += spec.status == OPEN
         elif row.status == spec.status and row.detail == detail:
             continue
         row.status, row.detail, row.updated_at = spec.status, detail, now
         if spec.status == RESOLVED and row.resolved_at is None:
             row.resolved_at, row.resolved_by = now, actor
     session.flush()
-    return merged
+    return merged, opened
 
 
 def reviewed_records(session: Session) -> set[str]:

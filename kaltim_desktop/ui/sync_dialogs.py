@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kaltim_desktop.i18n import N_, _
+from kaltim_desktop.i18n import N_, _, ngettext
 from kaltim_desktop.services.sync_exchange import SyncStatus
 from kaltim_desktop.sync.bundles.blobs import photos_text
 
@@ -77,6 +77,30 @@ def entity_counts(report: dict) -> str:
     )
 
 
+# Warnings said in words by review_text (the others are shown by their code).
+REVIEW_WARNINGS = frozenset(("W_CONFLICTS", "W_DUPLICATE_CANDIDATES", "W_INVARIANTS"))
+
+
+def review_text(report: dict) -> str:
+    """What the import leaves for a reviewer (page Tinjauan), in words; empty when nothing."""
+    parts = []
+    if report.get("review_opened"):
+        count = report["review_opened"]
+        said = ngettext("{n} change to review", "{n} changes to review", count)
+        parts.append(said.format(n=count))
+    if report.get("duplicates_new"):
+        count = report["duplicates_new"]
+        said = ngettext("{n} possible duplicate", "{n} possible duplicates", count)
+        parts.append(said.format(n=count))
+    if report.get("invariants_open"):
+        count = report["invariants_open"]
+        said = ngettext("{n} broken rule", "{n} broken rules", count)
+        parts.append(said.format(n=count))
+    if "W_DUPLICATE_SCAN_DEFERRED" in (report.get("warnings") or ()):
+        parts.append(_("duplicate check left to the province's full scan"))
+    return ", ".join(parts)
+
+
 def ranges_text(report: dict) -> str:
     return ", ".join(f"#{r['from']}–#{r['to']}" for r in report.get("ops") or [])
 
@@ -100,8 +124,15 @@ def results_table(results, parent: QWidget | None = None) -> QTableWidget:
             if report.get("gaps"):
                 detail += " — " + _("earlier changes missing: held until they arrive")
             detail += photos_text(report)
-            if report.get("warnings"):
-                detail += " — " + ", ".join(report["warnings"])
+            review = review_text(report)
+            if review:
+                detail += " — " + review
+            others = [
+                w for w in report.get("warnings") or ()
+                if w not in REVIEW_WARNINGS and w != "W_DUPLICATE_SCAN_DEFERRED"
+            ]  # fmt: skip
+            if others:
+                detail += " — " + ", ".join(others)
         else:
             detail = result.message
         part = f" ({result.part}/{result.parts})" if result.part else ""

@@ -118,3 +118,21 @@ def test_province_sync_page_approves_and_lists_laptops(qtbot, ui_context, templa
     if SCREENSHOT:
         page.grab().save(str(Path(SCREENSHOT) / "sync-province.png"))
     laptop.db.dispose()
+
+
+def test_the_import_report_says_what_is_left_to_review_in_words():
+    from kaltim_desktop import i18n
+    from kaltim_desktop.ui.sync_dialogs import review_text
+
+    report = {"review_opened": 2, "duplicates_new": 1, "invariants_open": 0,
+              "warnings": ["W_CONFLICTS", "W_DUPLICATE_CANDIDATES"]}  # fmt: skip
+    i18n.set_language("en")
+    try:
+        assert review_text(report) == "2 changes to review, 1 possible duplicate"
+        i18n.set_language("id")
+        assert review_text(report) == "2 perubahan perlu ditinjau, 1 kemungkinan duplikat"
+        deferred = {"duplicates_new": None, "warnings": ["W_DUPLICATE_SCAN_DEFERRED"]}
+        assert "pemindaian lengkap" in review_text(deferred)
+    finally:
+        i18n.set_language("en")
+    assert review_text({"warnings": []}) == ""

@@ -94,6 +94,7 @@ class Applier:
         # What the import touched, for the checks that follow it (duplicates, invariants).
         self.persons: set[str] = set()
         self.households: set[str] = set()
+        self.review_opened = 0  # conflicts and other merge items opened by this import
 
     def expect(self, ops: int) -> None:
         """Announce how many ops the import brings (see :meth:`.apply_writes.Writes.expect`)."""
@@ -364,7 +365,8 @@ class Applier:
         """The merged values of the fields ``op`` writes, and the record's new timestamp (the
         latest of its ops', so it does not depend on arrival order)."""
         self.flush()  # the record's ops of this import, this one included, must be stored
-        merged = refresh_record(self.session, entity, entity_id, actor=op["actor"])
+        merged, opened = refresh_record(self.session, entity, entity_id, actor=op["actor"])
+        self.review_opened += opened
         known = {k: merged.values[k] for k in fields}
         table = REPLICATED[entity].__table__
         at = literal(at, type_=table.c.updated_at.type)

@@ -215,6 +215,7 @@ def _apply(
                 session, applier.persons, applier.households,
                 redirect=ctx.trust.role == ROLE_PROVINCE and not dry_run,
             )  # fmt: skip
+            checked["review_opened"] = applier.review_opened
             photos = blobs.receive(session, part.blobs(), manifest, verified.sender.device_id,
                                    ctx.photos, store=not dry_run)  # fmt: skip
             if applier.max_hlc.wall_ms:
@@ -267,6 +268,8 @@ def _warnings(applier: Applier, verified: Verified, checked: dict[str, Any]) -> 
         out.append("W_CLOCK_SKEW")
     if verified.registry.expired(time.time()):
         out.append("W_REGISTRY_EXPIRED")
+    if checked["review_opened"]:
+        out.append("W_CONFLICTS")
     if checked["duplicates_new"]:
         out.append("W_DUPLICATE_CANDIDATES")
     elif checked["duplicates_new"] is None:
