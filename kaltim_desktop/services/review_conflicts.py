@@ -34,6 +34,7 @@ from kaltim_desktop.services.review import (
 )
 from kaltim_desktop.services.review_cards import mask_identity
 from kaltim_desktop.services.review_values import clean_typed_value, input_kind
+from kaltim_desktop.services.sync_trust import stored_registry
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.projection import decode_fields, hlc_time
@@ -53,6 +54,8 @@ class Head:
     officer_name: str | None
     value: Any
     shown: bool
+    device_role: str | None = None  # "province" | "district" per the registry, None: unknown
+    device_scope: tuple[str, ...] = ()  # the region codes the laptop is enrolled for
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
         actors = {w.get("actor") for w in writes} - {None}
         officers = select(Officer.id, Officer.name).where(Officer.id.in_(actors))
         names = dict(session.execute(officers).all())
+        registry = stored_registry(session)
+        laptops = registry.devices if registry is not None else {}
         shown = None if pair else max(writes, key=lambda w: (w["hlc"], w["origin"]), default=None)
         record = session.get(REPLICATED[item.entity], item.entity_id)
         fields = sorted({f for w in writes for f in w["value"]}) if pair else [item.field]
@@ -116,15 +121,18 @@ def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
         heads = tuple(
             Head(
                 origin=w["origin"],
-                device_id=w["origin"].rpartition("#")[0],
+                device_id=device,
                 seq=int(w["seq"]),
                 at=hlc_time(Hlc.parse(w["hlc"]).wall_ms),
                 officer_id=w.get("actor"),
                 officer_name=names.get(w.get("actor")),
                 value=shape(w["value"]),
                 shown=w is shown,
+                device_role=getattr(laptops.get(device), "role", None),
+                device_scope=tuple(getattr(laptops.get(device), "scope", ())),
             )
             for w in writes
+            for device in (w["origin"].rpartition("#")[0],)
         )
         return ConflictDetail(
             item=review_row(item, labels_of(session, [item])),

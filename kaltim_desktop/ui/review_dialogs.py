@@ -36,7 +36,14 @@ from kaltim_desktop.services.review_values import CHOICES, DATE
 from kaltim_desktop.ui.context import UiContext
 from kaltim_desktop.ui.household_fields import DateField
 from kaltim_desktop.ui.pages.programme_widgets import ServiceDialog, ask, vocab_combo
-from kaltim_desktop.ui.review_text import KIND_LABELS, field_label, label, value_text, when_text
+from kaltim_desktop.ui.review_text import (
+    KIND_LABELS,
+    field_label,
+    label,
+    laptop_text,
+    value_text,
+    when_text,
+)
 
 SHOWN_STYLE = "background: #fff4d6; border: 1px solid #d8a200; border-radius: 4px; padding: 6px"
 CELL_STYLE = "border: 1px solid #c8c8c8; border-radius: 4px; padding: 6px"
@@ -168,7 +175,7 @@ class ConflictDialog(QDialog):
                 continue
             officer = head.officer_name or (_("another office") if head.officer_id else "—")
             grid.addWidget(value_label(officer), 2, column)
-            grid.addWidget(value_label(head.device_id), 3, column)
+            grid.addWidget(value_label(laptop_text(head)), 3, column)
             grid.addWidget(value_label(when_text(head.at)), 4, column)
             if head.shown:
                 grid.addWidget(QLabel(_("⚠ shown for now on every laptop")), 5, column)

@@ -9,6 +9,7 @@ from typing import Any
 
 from kaltim_desktop.domain import vocab
 from kaltim_desktop.domain.formatting import format_date_long, format_rupiah
+from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.exchange.mapping import FIELD_LABELS
 from kaltim_desktop.i18n import N_, _
 from kaltim_desktop.services.review_cards import place_name
@@ -130,6 +131,15 @@ def value_text(entity: str, field: str, value: Any) -> str:
 def when_text(moment: datetime | None) -> str:
     """``02-03-2026 09:00`` in the laptop's local time, or ``—``."""
     return moment.astimezone().strftime("%d-%m-%Y %H:%M") if moment else "—"
+
+
+def laptop_text(head) -> str:
+    """``L-7C2A0`` and, when the registry knows the laptop, where it works."""
+    if head.device_role == "province":
+        return "\n".join([head.device_id, _("Province office")])
+    tree = region_tree()
+    places = [tree.get(code).name for code in head.device_scope if tree.get(code) is not None]
+    return "\n".join([head.device_id, ", ".join(places)]) if places else head.device_id
 
 
 def programme_text(line) -> str:

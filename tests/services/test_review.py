@@ -501,6 +501,7 @@ def test_a_conflict_from_two_laptops_is_resolved_at_the_province_for_everyone(
         _device_id(second): 5,
     }
     assert sum(h.shown for h in detail.heads) == 1
+    assert {(h.device_role, h.device_scope) for h in detail.heads} == {("district", ("64.72",))}
     chosen = next(i for i, h in enumerate(detail.heads) if h.value == 4)
     resolve_conflict(province.db, province.actor, row.id, head=chosen)
     for laptop in (first, second):
