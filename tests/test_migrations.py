@@ -182,7 +182,7 @@ def test_failing_migration_leaves_the_database_as_it_was(fixture_copy, tmp_path,
     assert tables(fixture_copy) == before_rows
     assert not [t for t in before_rows if t.startswith("_alembic_tmp_")]
     assert not [row for row in schema(fixture_copy) if row[1].startswith("_alembic_tmp_")]
-    assert len(before_rows["membership"]) == 6
+    assert len(before_rows["membership"]) >= 6  # the fixture has rows to keep
     assert current_revision(fixture_copy) == before_revision
 
     # Trying again fails the same way, not on a leftover temporary table...
