@@ -7,7 +7,7 @@ exchange. A decision is written as ops (a ``resolve`` op, a ``duplicate_decision
 merge), so every replica learns it; the review item itself is local and only closed here.
 
 Who may review: supervisors and administrators. At the province office they see every item; on
-a district laptop only the items whose record lies in the laptop's regency.
+a district laptop only the items whose record lies in the laptop's regency (see ``_scope``).
 """
 
 from __future__ import annotations
@@ -20,14 +20,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
-from kaltim_desktop.errors import KaltimError, NotFound, PermissionDenied
+from kaltim_desktop.errors import NotFound, PermissionDenied
 from kaltim_desktop.i18n import _
-from kaltim_desktop.models import (
-    Household,
-    Person,
-    ReviewItem,
-    utcnow,
-)
+from kaltim_desktop.models import Device, Household, Person, ReviewItem, utcnow
 from kaltim_desktop.models.review import (
     CONFLICT,
     DELETED_EDIT,
@@ -50,6 +45,8 @@ from kaltim_desktop.services.context import (
 )
 from kaltim_desktop.services.installation import REGENCY_KEY
 from kaltim_desktop.services.review_cards import place_name
+from kaltim_desktop.services.sync_trust import stored_registry
+from kaltim_desktop.trust.registry import ROLE_PROVINCE
 
 # The review screen's groups of kinds.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -104,21 +101,39 @@ class ReviewListing:
 # ---- scope ------------------------------------------------------------------------------------
 
 
-def _scope(session: Session, actor: Actor) -> str | None:
-    """The regency whose items ``actor`` may see, or None for all of them."""
+def _scope(session: Session, actor: Actor) -> tuple[str, ...] | None:
+    """The region codes whose items ``actor`` may see, or None for all of them.
+
+    The province office sees everything. A district laptop sees the regions it is enrolled for
+    (its entry in the province's registry), else the regency chosen at its set-up; a laptop
+    with neither (a demo) sees what it holds, which is only ever its own data.
+    """
     require_role(actor, "supervisor")
     if installation_role(session) == INSTALLATION_PROVINCE:
         return None
+    registry = stored_registry(session)
+    device_id = session.scalar(select(Device.device_id).limit(1))
+    entry = registry.devices.get(device_id) if registry is not None and device_id else None
+    if entry is not None:
+        return None if entry.role == ROLE_PROVINCE else tuple(entry.scope)
     regency = get_setting(session, REGENCY_KEY)
-    if not regency:
-        raise KaltimError(_("Choose this laptop's regency in Settings before reviewing."))
-    return regency
+    return (regency,) if regency else None
 
 
-def _in_scope(query, scope: str | None):
+def _inside(region: str | None, scope: tuple[str, ...] | None) -> bool:
+    return scope is None or any(
+        region is not None and (region == code or region.startswith(code + ".")) for code in scope
+    )
+
+
+def _in_scope(query, scope: tuple[str, ...] | None):
     if scope is None:
         return query
-    return query.where(or_(ReviewItem.region == scope, ReviewItem.region.like(f"{scope}.%")))
+    return query.where(
+        or_(
+            *(or_(ReviewItem.region == code, ReviewItem.region.like(f"{code}.%")) for code in scope)
+        )
+    )
 
 
 def load_item(session: Session, actor: Actor, item_id: str, kinds: Collection[str]) -> ReviewItem:
@@ -127,8 +142,7 @@ def load_item(session: Session, actor: Actor, item_id: str, kinds: Collection[st
     item = session.get(ReviewItem, item_id)
     if item is None or item.kind not in kinds:
         raise NotFound(_("The review item was not found."))
-    region = item.region or ""
-    if scope is not None and not (region == scope or region.startswith(scope + ".")):
+    if not _inside(item.region, scope):
         raise PermissionDenied(_("This item concerns a record outside your regency."))
     return item
 

@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import select
 
 from kaltim_desktop.errors import (
-    KaltimError,
     NotFound,
     PermissionDenied,
     ValidationError,
@@ -163,10 +162,10 @@ def test_the_province_sees_every_regency_a_district_only_its_own(db, admin, supe
     assert count_open(db, supervisor).conflicts == 3
 
 
-def test_a_district_laptop_without_a_regency_is_told_to_choose_one(db, supervisor):
-    put_item(db, "a")
-    with pytest.raises(KaltimError, match="regency"):
-        list_items(db, supervisor)
+def test_a_laptop_without_a_regency_sees_what_it_holds(db, supervisor):
+    put_item(db, "samarinda", region=SAMARINDA_VILLAGE)
+    put_item(db, "balikpapan", region=BALIKPAPAN_VILLAGE)
+    assert {r.id for r in list_items(db, supervisor).rows} == {"samarinda", "balikpapan"}
 
 
 def test_groups_counts_newest_first_and_pages(db, supervisor):
@@ -510,6 +509,11 @@ def test_a_conflict_from_two_laptops_is_resolved_at_the_province_for_everyone(
         with site.db.read() as session:
             assert session.get(Household, saved.id).rt == 4
             assert session.get(ReviewItem, row.id).status == "resolved"
+    # A laptop sees the regions it is enrolled for, whatever its set-up regency says.
+    put_item(first.db, "balikpapan", region=BALIKPAPAN_VILLAGE)
+    district(first.db, "64.71")
+    listed = list_items(first.db, first.actor, group="conflicts", include_closed=True)
+    assert [r.id for r in listed.rows] == [row.id]
     for site in (province, first, second):
         site.db.dispose()
 
