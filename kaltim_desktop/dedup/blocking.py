@@ -27,12 +27,15 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import combinations
 
+from kaltim_desktop.dedup.names import COMMON_WORDS
 from kaltim_desktop.dedup.records import PersonRecord
 
-WORD_PREFIX = 2
+WORD_PREFIX = 3
 """Letters of a folded name word that make its block ("ri" for "ridwan")."""
 WORD_SUFFIX = 3
 """Last letters of a folded name word that make another block, for typos near the start."""
+SMALL_GROUP = 12
+"""Up to this many records of one name are paired directly, more go through buckets."""
 BLOCK_CAP = 250
 """A block larger than this (a placeholder birth date such as 1 January shared by hundreds,
 with a common word) is split further by the whole name before pairs are made."""
@@ -58,7 +61,10 @@ def _name_block(record: PersonRecord) -> tuple[str, ...]:
 def _bucket_keys(record: PersonRecord) -> set:
     """The blocks of a record within its date keys (each once)."""
     keys: set = set()
-    for word in record.key:
+    # "Muhammad" or "Siti" alone would put half the village in one block; if such words are
+    # all a name has, they must do.
+    words = [w for w in record.key if w not in COMMON_WORDS] or record.key
+    for word in words:
         keys.add(word[:WORD_PREFIX])
         if len(word) > WORD_PREFIX:
             keys.add(("end", word[-WORD_SUFFIX:]))
@@ -163,9 +169,10 @@ def _near_birth(a: int | None, b: int | None) -> bool:
 
 
 def _name_group_pairs(members: list[int], records: Sequence[PersonRecord]) -> Iterator[tuple]:
-    """Pairs within one folded name; a very common name is split by district and date parts."""
-    if len(members) <= BLOCK_CAP:
-        yield from combinations(members, 2)
+    """Pairs within one folded name that live in one district or whose birth dates share
+    their year and month, month and day, or year and day."""
+    if len(members) <= SMALL_GROUP:
+        yield from combinations(members, 2)  # the checks in name_blocks decide
         return
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for i in members:
@@ -178,6 +185,8 @@ def _name_group_pairs(members: list[int], records: Sequence[PersonRecord]) -> It
             buckets[("yd", born // 10_000 * 100 + born % 100)].append(i)
     seen: set[tuple[int, int]] = set()
     for bucket in buckets.values():
+        if len(bucket) > BLOCK_CAP:
+            continue  # hundreds of one name in one district: only dates can tell them apart
         for pair in combinations(bucket, 2):
             if pair not in seen:
                 seen.add(pair)

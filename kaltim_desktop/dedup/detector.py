@@ -15,7 +15,7 @@ DUPLICATE_LEVEL = "duplicate"
 
 
 def _same_nik(a: PersonRecord, b: PersonRecord) -> Candidate:
-    score, reasons = score_pair(a, b)
+    score, reasons = score_pair(a, b)  # type: ignore[misc]  # no floor: never None
     first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
     return Candidate(first, second, DUPLICATE_LEVEL, score, reasons)
 

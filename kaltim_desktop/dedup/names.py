@@ -101,37 +101,45 @@ def _word_similarity(a: str, b: str) -> float:
 
 
 def _aligned(short: tuple[str, ...], long: tuple[str, ...]) -> float:
-    """Mean similarity of each word of ``short`` to its best unused word of ``long``,
-    weighted by word length (an initial weighs one letter)."""
-    used: set[int] = set()
+    """Mean similarity of the words of ``short`` to words of ``long``, each used once, the
+    most alike pairs first; weighted by word length (an initial as :data:`INITIAL_WEIGHT`
+    letters, a common word half)."""
+    pairs = sorted(
+        ((_word_similarity(w, o), -i, -j) for i, w in enumerate(short) for j, o in enumerate(long)),
+        reverse=True,
+    )
+    used_short: set[int] = set()
+    used_long: set[int] = set()
     total = weight = 0.0
-    for word in sorted(short, key=len, reverse=True):
-        best, best_j = 0.0, -1
-        for j, other in enumerate(long):
-            if j not in used:
-                s = _word_similarity(word, other)
-                if s > best:
-                    best, best_j = s, j
-        if best_j >= 0:
-            used.add(best_j)
-            w = max(len(word), len(long[best_j])) if len(word) > 1 else INITIAL_WEIGHT
-            if word in COMMON_WORDS:
-                w /= 2
-        else:
-            w = len(word)
-        total += best * w
+    for similarity, i, j in pairs:
+        i, j = -i, -j
+        if i in used_short or j in used_long:
+            continue
+        used_short.add(i)
+        used_long.add(j)
+        word, other = short[i], long[j]
+        w = max(len(word), len(other)) if len(word) > 1 else INITIAL_WEIGHT
+        if word in COMMON_WORDS:
+            w /= 2
+        total += similarity * w
         weight += w
+        if len(used_short) == len(short):
+            break
     return total / weight if weight else 0.0
 
 
-@lru_cache(maxsize=262_144)
 def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    """How alike two :func:`name_key` keys are, 0-100 (100: the same key).
+    """How alike two :func:`name_key` keys are, 0-100 (100: the same key); symmetric.
 
     Word order is ignored. A name with more words pays :data:`EXTRA_WORD_PENALTY` per extra
     word, since "Muhammad Ridwan" and "Muhammad Ridwan Saleh" may or may not be one person;
     the words written together ("nurhayati" / "nur hayati") are compared as well.
     """
+    return _similarity(a, b) if a <= b else _similarity(b, a)
+
+
+@lru_cache(maxsize=262_144)
+def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     if a == b:
         return 100
     if not a or not b:

@@ -60,7 +60,10 @@ def nik_birth(nik: str | None, birth: int | None, this_year: int) -> int | None:
     if birth is not None:
         declared = birth // 10_000
         year = declared - declared % 100 + yy
-        year += min((-100, 0, 100), key=lambda shift: abs(year + shift - declared))
+        if year - declared > 50:
+            year -= 100
+        elif declared - year > 50:
+            year += 100
     else:
         year = this_year - this_year % 100 + yy
         if year > this_year:

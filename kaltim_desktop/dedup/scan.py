@@ -46,18 +46,18 @@ def _query():
         .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.current()))
         .outerjoin(Household, household)
         .where(Person.deleted.is_(False), Person.merged_into.is_(None))
-        .order_by(Person.id, Household.id)
     )
 
 
 def _records(rows: Iterable, this_year: int) -> list[PersonRecord]:
-    """One record per person (the first active household, should there be two)."""
+    """One record per person (the first active household read, should there be two); the
+    rows are consumed as they come, never held all at once."""
     records: list[PersonRecord] = []
-    last = None
+    seen: set[str] = set()
     for person_id, nik, name, sex, born, village, household in rows:
-        if person_id == last:
+        if person_id in seen:
             continue
-        last = person_id
+        seen.add(person_id)
         records.append(
             make_record(
                 person_id, nik, name or "", sex, born, village, household, this_year=this_year

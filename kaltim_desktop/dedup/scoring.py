@@ -51,7 +51,7 @@ SWAPPED_COST = 4
 NIK_DATE_COST = 4
 NEAR_DATE_COST = 20
 OTHER_DATE_COST = 40
-UNKNOWN_DATE_COST = 12
+UNKNOWN_DATE_COST = 20
 SEX_COST = 25
 SIMILAR_NIK_BONUS = 5
 OTHER_NIK_COST = 12
@@ -89,12 +89,16 @@ def _near_dates(a: int, b: int) -> bool:
 
 
 def _similar_niks(a: str, b: str) -> bool:
-    """At most two digits differ, not all of them in the serial (digits 13-16): twins and
-    siblings registered together have NIKs that differ only there."""
-    if len(a) != len(b):
+    """One digit differs, or two neighbouring digits are swapped (the typing slips), and not
+    only in the serial (digits 13-16): twins and siblings registered together have NIKs that
+    differ just there."""
+    if len(a) != len(b) or a[:12] == b[:12]:
         return False
-    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return len(diffs) <= 2 and diffs[0] < 12
+    diffs = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diffs) == 1:
+        return True
+    i = diffs[0]
+    return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
 
 
 def _date_evidence(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> int:
@@ -122,44 +126,54 @@ def _date_evidence(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> int:
     return OTHER_DATE_COST
 
 
-def score_pair(a: PersonRecord, b: PersonRecord) -> tuple[int, tuple[str, ...]]:
-    """The score (0-100) of two records being one person, and the reasons for it."""
-    reasons: list[str] = []
+def _nik_evidence(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> int:
+    """The bonus or cost of the two NIKs (0 when one is missing), and their reason."""
+    if a.nik is None or b.nik is None or a.nik == b.nik:
+        return 0
+    if _similar_niks(a.nik, b.nik):
+        reasons.append(SIMILAR_NIK)
+        return SIMILAR_NIK_BONUS
+    if a.nik[:12] == b.nik[:12]:
+        reasons.append(SERIAL_NIK)  # twins and siblings: neither for nor against
+        return 0
+    return -OTHER_NIK_COST
+
+
+def score_pair(
+    a: PersonRecord, b: PersonRecord, *, floor: int = 0
+) -> tuple[int, tuple[str, ...]] | None:
+    """The score (0-100) of two records being one person, and the reasons for it.
+
+    The evidence other than the names is weighed first: when even equal names could not
+    lift the pair to ``floor``, the names are not compared and ``None`` is returned (most
+    pairs of a province scan end there).
+    """
     same_nik = a.nik is not None and a.nik == b.nik
-    if same_nik:
-        reasons.append(SAME_NIK)
-    elif a.nik is not None and b.nik is not None:
-        if _similar_niks(a.nik, b.nik):
-            reasons.append(SIMILAR_NIK)
-        elif a.nik[:12] == b.nik[:12]:
-            reasons.append(SERIAL_NIK)
-    name = name_similarity(a.key, b.key)
-    if name == 100:
-        reasons.append(NAME)
-    elif name >= SIMILAR_NAME_FROM:
-        reasons.append(SIMILAR_NAME)
-    score = name - _date_evidence(a, b, reasons)
+    nik_reasons = [SAME_NIK] if same_nik else []
+    adjust = _nik_evidence(a, b, nik_reasons)
+    date_reasons: list[str] = []
+    adjust -= _date_evidence(a, b, date_reasons)
     if a.sex and b.sex and a.sex != b.sex:
-        score -= SEX_COST
-    if not same_nik and a.nik is not None and b.nik is not None:
-        if SIMILAR_NIK in reasons:
-            score += SIMILAR_NIK_BONUS
-        elif SERIAL_NIK not in reasons:
-            score -= OTHER_NIK_COST
+        adjust -= SEX_COST
     if a.village is not None and b.village is not None:
         if a.village == b.village:
-            reasons.append(VILLAGE)
-            score += VILLAGE_BONUS
+            date_reasons.append(VILLAGE)
+            adjust += VILLAGE_BONUS
         elif a.village[:8] == b.village[:8]:
-            reasons.append(DISTRICT)
-            score += DISTRICT_BONUS
+            date_reasons.append(DISTRICT)
+            adjust += DISTRICT_BONUS
+    if not same_nik and 100 + adjust < floor:
+        return None
+    name = name_similarity(a.key, b.key)
+    name_reasons = [NAME] if name == 100 else [SIMILAR_NAME] if name >= SIMILAR_NAME_FROM else []
+    score = name + adjust
     if a.household is not None and a.household == b.household and name < 100:
         score -= HOUSEHOLD_COST
     score = max(0, min(100, score))
     if same_nik:
         # A NIK is one person's for life: the pair is a duplicate whatever else differs.
         score = max(score, DUPLICATE_THRESHOLD)
-    return score, tuple(reasons)
+    return score, tuple(nik_reasons + name_reasons + date_reasons)
 
 
 def level_of(score: int) -> str | None:
@@ -173,7 +187,10 @@ def level_of(score: int) -> str | None:
 
 def candidate(a: PersonRecord, b: PersonRecord) -> Candidate | None:
     """The candidate for a pair, or ``None`` when its score is below both levels."""
-    score, reasons = score_pair(a, b)
+    scored = score_pair(a, b, floor=ADJUDICATE_THRESHOLD)
+    if scored is None:
+        return None
+    score, reasons = scored
     level = level_of(score)
     if level is None:
         return None

@@ -35,6 +35,7 @@ _H_VARIANTS = (("Ahmad", "Achmad"), ("Ahmad", "Akhmad"), ("Rahmat", "Rachmat"),
                ("Rahman", "Rachman"), ("ah", "a"), ("Kh", "H"))  # fmt: skip
 # One slip is drawn per second registration (two for one in ten): a quarter keep the name
 # exactly, since both registrations are usually typed from the same KTP.
+_CORE_FIELDS = frozenset({"nik", "name", "sex", "birth_date"})
 NAME_SLIPS = (
     "typo",
     "typo",
@@ -59,20 +60,26 @@ BIRTH_SLIPS = (("same", 70), ("swapped", 12), ("typo", 12), ("missing", 6))
 
 @dataclass
 class SyntheticPerson:
+    """A person; ``extra`` holds the other person fields of the demo generator."""
+
     id: str
     nik: str | None
     name: str
     sex: str
     birth_date: date | None
     relation: str
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
 class SyntheticFamily:
+    """A household; ``fields`` holds its fields as the demo generator drew them."""
+
     id: str
     village_code: str
     kk_number: str
     members: list[SyntheticPerson] = field(default_factory=list)
+    fields: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -217,9 +224,12 @@ def make_synthetic(
     target = round(persons * (1 - duplicate_share - negative_share))
     while total < target:
         f = m.factory.family()
-        family = SyntheticFamily(f.household_id, f.fields["village_code"], f.fields["kk_number"])
+        family = SyntheticFamily(
+            f.household_id, f.fields["village_code"], f.fields["kk_number"], fields=f.fields
+        )
         for member in f.members:
             fields = member.fields
+            extra = {k: v for k, v in fields.items() if k not in _CORE_FIELDS}
             family.members.append(
                 SyntheticPerson(
                     member.person_id,
@@ -228,6 +238,7 @@ def make_synthetic(
                     fields["sex"],
                     fields["birth_date"],
                     member.relation,
+                    extra,
                 )
             )
         families.append(family)
@@ -275,6 +286,7 @@ def make_synthetic(
                 source.sex,
                 m.other_birth(source.birth_date, birth_kind),
                 "other",
+                source.extra,
             )
             host(family, where).members.append(copy)
             for earlier in copies:
@@ -312,7 +324,7 @@ def make_synthetic(
                 serial += 1
                 nik = f"{person.nik[:6]}{segment}{serial:04d}"
             used_niks.add(nik)
-        other = SyntheticPerson(m.new_id(), nik, name, sex, other_birth, "child")
+        other = SyntheticPerson(m.new_id(), nik, name, sex, other_birth, "child", person.extra)
         home.members.append(other)
         negatives.add(frozenset((person.id, other.id)))
     return SyntheticSet(families, duplicates, negatives)

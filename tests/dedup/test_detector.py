@@ -141,3 +141,18 @@ def test_progress_is_reported_and_a_cancel_stops_the_scan() -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         find_candidates(records, progress=token)
+
+
+def test_the_result_does_not_depend_on_the_order_of_the_records() -> None:
+    import random
+
+    from kaltim_desktop.dedup.synthetic import make_synthetic
+
+    data = make_synthetic(1_500, seed=9)
+    records = [
+        make_record(p.id, p.nik, p.name, p.sex, p.birth_date, f.village_code, f.id, this_year=2026)
+        for p, f in data.persons()
+    ]
+    first = find_candidates(records)
+    random.Random(3).shuffle(records)
+    assert find_candidates(records) == first and len(first) > 50

@@ -102,3 +102,12 @@ def test_names_close_needs_the_same_number_of_words() -> None:
     assert not names_close("Muhammad Ridwan Saleh", "Muhammad Ridwan")
     assert not names_close("Muhammad Rizky", "Muhammad Rizal")
     assert not names_close("", "")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Zubaidah Zainuddin", "Zubaidah Karim"), ("Parman Handoko", "P. Handoko"),
+     ("Muhammad Andika Hidayat", "Andika Muhammad"), ("Nur Hayati", "Nurhayati")],
+)  # fmt: skip
+def test_similarity_does_not_depend_on_the_order_of_the_names(a: str, b: str) -> None:
+    assert similarity(a, b) == similarity(b, a)
