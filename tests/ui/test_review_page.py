@@ -314,6 +314,25 @@ def test_held_changes_can_be_applied_anyway_when_held_for_review(qtbot, ui_conte
     assert released == ["L-9F00#1"]
 
 
+def test_checking_all_data_finds_the_same_man_registered_twice(qtbot, ui_context):
+    ui = ui_context
+    with ui.db.transaction() as session:
+        set_setting(session, "installation.regency", "64.72")
+    save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    again = MemberInput(name="Achmad Fauzi", sex="M", relation="head", nik=OTHER_NIK,
+                        birth_place="Samarinda", birth_date=date(1980, 5, 15))  # fmt: skip
+    save_household(ui.db, ui.actor, family(members=(again,), kk_number=None, rt=7),
+                   confirm_warnings=True)  # fmt: skip
+    page = open_page(qtbot, ui)
+    assert page.tabs.tabText(1) == "Duplicates"
+    page.scan_button.click()
+    wait_tasks(qtbot, ui, timeout=60_000)
+    assert page.dialog.text() == "New possible duplicates: 1. Broken province rules: 0."
+    page.dialog.close()
+    wait_tasks(qtbot, ui)
+    assert page.tabs.tabText(1) == "Duplicates (1)"
+
+
 def test_the_navigation_shows_review_to_supervisors_only(qtbot, ui_context, ui_operator):
     ui = ui_context
     seed(ui)
