@@ -21,7 +21,6 @@ from functools import lru_cache
 from sqlalchemy import (
     Row,
     Select,
-    exists,
     func,
     or_,
     select,
@@ -29,12 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
-from kaltim_desktop.domain.names import name_tokens, normalize_name
+from kaltim_desktop.dedup.names import name_key, names_close
+from kaltim_desktop.domain.names import name_tokens
 from kaltim_desktop.domain.nik import mask_nik, strip_separators
 from kaltim_desktop.domain.regions import Region, RegionTree, normalize_code, region_tree
 from kaltim_desktop.errors import KaltimError
 from kaltim_desktop.i18n import _
-from kaltim_desktop.models import Household, Membership, Person, PersonNameToken
+from kaltim_desktop.models import Household, Membership, Person
 from kaltim_desktop.services.search_sources import (
     SearchQuery,
     in_region,
@@ -278,8 +278,10 @@ def find_possible_duplicates(
     """Households that may already hold the person being registered.
 
     A household qualifies when an active member has exactly this NIK (anywhere in the
-    province), or has the same normalised name (:func:`normalize_name`) and lives in the same
-    village. Deleted households and persons are ignored.
+    province), or has a close name (:func:`kaltim_desktop.dedup.names.names_close`: the same
+    name apart from titles, spelling variants such as Muhammad/M./Moh. or Soekarno/Sukarno,
+    word order and a typo; "Ridwan" is not close to "Muhammad Ridwan") and lives in the same
+    village. Deleted households, deleted persons and persons merged into another are ignored.
 
     Args:
         db: the database.
@@ -296,18 +298,13 @@ def find_possible_duplicates(
     sources: list[Select] = []
     digits = strip_separators((nik or "").strip())
     if len(digits) == 16 and digits.isascii() and digits.isdigit():
-        sources.append(q.via_persons(Person.nik == digits))
-    key = normalize_name(name or "")
+        sources.append(q.via_persons(Person.nik == digits, Person.merged_into.is_(None)))
     village = region_tree().get(village_code) if village_code else None
-    if key and village is not None and village.level == "village":
-        # Driven by the village (a few hundred households at most); each name word is a point
-        # lookup in the token index's primary key.
-        words = [
-            exists().where(PersonNameToken.token == word, PersonNameToken.person_id == Person.id)
-            for word in sorted(set(key.split()))
-        ]
+    if name_key(name or "") and village is not None and village.level == "village":
+        # Driven by the village index: a few hundred households, whose names are compared in
+        # memory (their keys are cached, so the next keystroke costs microseconds per name).
         with db.read() as session:
-            candidates = session.execute(
+            residents = session.execute(
                 select(Person.id, Person.name)
                 .join(Membership, Membership.person_id == Person.id)
                 .join(Household, Household.id == Membership.household_id)
@@ -316,12 +313,12 @@ def find_possible_duplicates(
                     Household.deleted.is_(False),
                     Membership.current(),
                     Person.deleted.is_(False),
-                    *words,
+                    Person.merged_into.is_(None),
                 )
             ).all()
-        same = [person_id for person_id, other in candidates if normalize_name(other) == key]
-        if same:
-            source = q.via_persons(Person.id.in_(same))
+        close = [person_id for person_id, other in residents if names_close(name, other)]
+        if close:
+            source = q.via_persons(Person.id.in_(close))
             # A name match is not a NIK match: drop the NIK column.
             sources.append(source.with_only_columns(Household.id, Household.head_name, None))
     if not sources:
