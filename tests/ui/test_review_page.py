@@ -201,6 +201,31 @@ def test_a_parallel_update_opens_with_enter_and_without_a_decision(qtbot, ui_con
     assert not dialog.confirm_button.isVisible() and not dialog.edit_button.isVisible()
 
 
+def test_a_pair_of_identity_changes_is_kept_as_merged(qtbot, ui_context):
+    ui = ui_context
+    _first, _second, left, _right = seed(ui)
+    ops = [
+        {"origin": f"L-7C2A{n}#1", "seq": 70 + n, "hlc": hlc(T0 + timedelta(hours=n)),
+         "actor": None, "action": "update", "fields": fields}
+        for n, fields in enumerate(({"name": "Ahmad Fauzi"}, {"nik": HEAD_NIK}))
+    ]  # fmt: skip
+    put_item(ui.db, "identity", "identity", "person", left, detail={"ops": ops})
+    page = open_page(qtbot, ui)
+    dialog = open_item(qtbot, ui, page, "conflicts", row=1)
+    assert dialog.detail.item.id == "identity"
+    assert dialog.value_cells[2].text() == "NIK: ************0001"
+    assert dialog.confirm_button.isVisible() and not dialog.restore_button.isVisible()
+    assert not dialog.choose_buttons and not dialog.edit_button.isVisible()
+    dialog.show_numbers()
+    wait_tasks(qtbot, ui)
+    assert dialog.value_cells[2].text() == f"NIK: {HEAD_NIK}"
+    dialog.confirm_button.click()
+    wait_tasks(qtbot, ui)
+    assert not dialog.isVisible()
+    with ui.db.read() as session:
+        assert session.get(ReviewItem, "identity").status == "resolved"
+
+
 def test_a_typed_value_is_checked_and_saved(qtbot, ui_context):
     ui = ui_context
     first, *_rest = seed(ui)
