@@ -172,7 +172,8 @@ def _programme_filter(programme: str) -> ColumnElement[bool] | None:
 def _filters(query: ListQuery) -> list[ColumnElement[bool]]:
     filters: list[ColumnElement[bool]] = []
     if query.status == "active":
-        filters.append(Household.deleted == false())
+        # A household merged into another is listed once, as its survivor.
+        filters.extend((Household.deleted == false(), Household.merged_into.is_(None)))
     elif query.status == "deleted":
         filters.append(Household.deleted == true())
     if query.region:

@@ -61,8 +61,9 @@ class SearchQuery:
     def household_filters(self) -> list[ColumnElement[bool]]:
         filters = []
         if not self.include_deleted:
-            # "= 0" rather than "IS 0": SQLite evaluates it a little faster on a full scan.
-            filters.append(Household.deleted == false())
+            # "= 0" rather than "IS 0": SQLite evaluates it a little faster on a full scan. A
+            # household merged into another is found as its survivor.
+            filters.extend((Household.deleted == false(), Household.merged_into.is_(None)))
         if self.region is not None:
             filters.append(in_region(self.region))
         return filters

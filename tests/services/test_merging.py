@@ -124,3 +124,19 @@ def test_merging_is_refused_clearly(db, supervisor, operator):
         merge_records(db, supervisor, "grant_award", person, first.id)
     with pytest.raises(NotFound):
         merge_records(db, supervisor, "person", person, "00000000-0000-7000-8000-000000000000")
+
+
+def test_a_merged_household_is_listed_and_found_once_as_its_survivor(db, supervisor):
+    from kaltim_desktop.services.household_list import ListQuery, list_households
+    from kaltim_desktop.services.search import search_households
+
+    survivor = save_household(db, supervisor, family())
+    copy = save_household(db, supervisor, family(kk_number=None, rt=8), confirm_warnings=True)
+    village = "64.72.06.1001"
+    listed = {row.id for row in list_households(db, ListQuery(region=village)).rows}
+    assert listed == {survivor.id, copy.id}
+    merge_records(db, supervisor, "household", copy.id, survivor.id)
+    listed = {row.id for row in list_households(db, ListQuery(region=village)).rows}
+    assert listed == {survivor.id}
+    assert {h.id for h in search_households(db, region=village)} == {survivor.id}
+    assert {h.id for h in search_households(db, "Ahmad Fauzi")} == {survivor.id}
