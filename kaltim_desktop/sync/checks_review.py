@@ -246,7 +246,7 @@ def after_import(
     Returns report entries: ``duplicates_new`` (None: deferred), ``invariants_open``,
     ``redirected``."""
     from kaltim_desktop.sync.oplog import ChangeSet
-    from kaltim_desktop.sync.survivors import redirect_children
+    from kaltim_desktop.sync.survivors import forward_late_edits, redirect_children
 
     report: dict[str, int | None] = {"duplicates_new": 0, "invariants_open": 0, "redirected": 0}
     if len(persons) > DUPLICATE_SCAN_LIMIT:
@@ -258,5 +258,7 @@ def after_import(
     if redirect:
         changes = ChangeSet(session, actor=None, action="sync.redirect")
         report["redirected"] = redirect_children(session, changes)
+        changes.flush()
+        report["redirected"] += forward_late_edits(session, changes)
         changes.commit()
     return report

@@ -9,6 +9,9 @@ still add a grant or a member to the loser, and that later op is redirected the 
 moves are ops of the replica that writes them, so every other replica receives the same
 result instead of deciding for itself.
 
+Edits a laptop made to the loser without knowing of the merge are forwarded to the survivor
+the same way (:func:`forward_late_edits`).
+
 A person who would end up twice in one household (a member of both merged households, or both
 merged persons in the same family) keeps one membership; the other one is ended
 (``active = False``), never deleted.
@@ -16,11 +19,15 @@ merged persons in the same family) keeps one membership; the other one is ended
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.models import REPLICATED, Membership, SyncOp
+from kaltim_desktop.models import REPLICATED, Membership, ReviewItem, SyncOp
+from kaltim_desktop.models.review import INFO, REDIRECTED
 from kaltim_desktop.sync.oplog import ChangeSet
+from kaltim_desktop.sync.projection import decode_fields, writable_columns
 
 # child entity → its references: (column, parent entity)
 PARENT_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -114,3 +121,42 @@ def redirect_children(session: Session, changes: ChangeSet) -> int:
                         if changes.update(child, child_id, fields, partition=partition):
                             moved += 1
     return moved
+
+
+# Never forwarded from a late edit: the merged record's own state, and what the merge decided.
+_NOT_FORWARDED = frozenset(("deleted", "merged_into", "household_id", "person_id"))
+
+
+def forward_late_edits(session: Session, changes: ChangeSet) -> int:
+    """Edits a laptop made to a record while it was being merged (it had not heard of the
+    merge: a ``redirected`` review item) are written again on the survivor, and the item is
+    settled by a ``resolve`` op on the merged record, so every replica sees it closed.
+
+    Returns how many late edits were forwarded.
+    """
+    items = session.scalars(
+        select(ReviewItem)
+        .where(ReviewItem.kind == REDIRECTED, ReviewItem.status == INFO)
+        .order_by(ReviewItem.id)
+    ).all()
+    forwarded = 0
+    finals = {entity: survivors(session, entity) for entity in {i.entity for i in items}}
+    for item in items:
+        survivor = finals[item.entity].get(item.entity_id)
+        late = [op for op in json.loads(item.detail)["ops"] if "merged_into" not in op["fields"]]
+        if survivor is None or len(late) != 1:
+            continue  # unmerged since, or two merges: a reviewer decides
+        writable = writable_columns(item.entity) - _NOT_FORWARDED
+        fields = {k: v for k, v in late[0]["fields"].items() if k in writable}
+        if fields:
+            changes.update(
+                item.entity, survivor, decode_fields(item.entity, fields),
+                partition=record_partition(session, survivor),
+            )  # fmt: skip
+        merged_into = session.get(REPLICATED[item.entity], item.entity_id).merged_into
+        changes.resolve(
+            item.entity, item.entity_id, {"merged_into": merged_into},
+            partition=record_partition(session, item.entity_id),
+        )  # fmt: skip
+        forwarded += 1
+    return forwarded

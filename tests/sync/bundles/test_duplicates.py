@@ -16,7 +16,7 @@ from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.merging import merge_records
 from tests.conftest import HEAD_NIK, family
 from tests.sync.bundles.conftest import replica_hash
-from tests.sync.bundles.helpers import row, send
+from tests.sync.bundles.helpers import edit, row, send
 
 
 def _second_family():
@@ -47,7 +47,9 @@ def test_same_nik_on_two_laptops_is_one_review_item_then_one_merge(trio):
     assert (item.status, item.level) == ("open", "duplicate")
     assert "same_nik" in item.detail
 
-    # Before the merge reaches it, the second laptop records a house for its twin.
+    # Before the merge reaches it, the second laptop records a house for its twin and
+    # notes the twin's new job.
+    edit(second, "person", twin, {"occupation": "Buruh bangunan"})
     create_handover(
         second.db, second.actor,
         HandoverInput(household_id=other.id, funder="CSR PT Contoh", building_partner="Kodim",
@@ -77,6 +79,11 @@ def test_same_nik_on_two_laptops_is_one_review_item_then_one_merge(trio):
         send(province, site, province)
     for site in (province, first, second):
         assert row(site, Person, twin).merged_into == original  # both ids stay resolvable
+        # The late edit was forwarded to the survivor, and its report settled everywhere.
+        assert row(site, Person, original).occupation == "Buruh bangunan"
+        with site.db.read() as session:
+            (late,) = session.scalars(select(ReviewItem).where(ReviewItem.kind == "redirected"))
+        assert late.status == "resolved"
         assert row(site, Person, original).merged_into is None
         with site.db.read() as session:
             current = session.scalars(
