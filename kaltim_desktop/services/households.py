@@ -132,6 +132,9 @@ def save_household(
         existing = session.get(Household, data.id) if data.id else None
         if existing is not None and existing.deleted:
             raise NotFound(_("This household has been deleted."))
+        if existing is not None and existing.merged_into is not None:
+            # Its members and programmes live on the survivor now: an edit here would be lost.
+            raise NotFound(_("This household was merged into another one; edit that one."))
         check_against_database(session, data, cleaned)
         _raise_for(cleaned, confirm_warnings)
         changes = ChangeSet(

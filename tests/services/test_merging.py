@@ -140,3 +140,16 @@ def test_a_merged_household_is_listed_and_found_once_as_its_survivor(db, supervi
     assert listed == {survivor.id}
     assert {h.id for h in search_households(db, region=village)} == {survivor.id}
     assert {h.id for h in search_households(db, "Ahmad Fauzi")} == {survivor.id}
+
+
+def test_a_merged_household_cannot_be_edited_any_more(db, supervisor):
+    from kaltim_desktop.services.household_views import get_household
+
+    survivor = save_household(db, supervisor, family())
+    copy = save_household(db, supervisor, family(kk_number=None, rt=8), confirm_warnings=True)
+    merge_records(db, supervisor, "household", copy.id, survivor.id)
+    stale = get_household(db, copy.id)  # the old id still opens (certificates, audit)
+    assert stale.id == copy.id
+    edited = dataclasses.replace(family(kk_number=None, rt=9), id=copy.id)
+    with pytest.raises(NotFound, match="merged into another"):
+        save_household(db, supervisor, edited, confirm_warnings=True)
