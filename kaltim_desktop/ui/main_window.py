@@ -61,8 +61,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("trainings", N_("Trainings"), f"{_PAGES_PACKAGE}.trainings:TrainingsPage"),
     PageSpec("certificates", N_("Certificates"), f"{_PAGES_PACKAGE}.certificates:CertificatesPage"),
     PageSpec("sync", N_("Synchronisation"), f"{_PAGES_PACKAGE}.sync_page:SyncPage"),
-    PageSpec("review", N_("Review"), f"{_PAGES_PACKAGE}.review:ReviewPage", "supervisor"),
     PageSpec("settings", N_("Settings"), f"{_PAGES_PACKAGE}.settings:SettingsPage"),
+    # Last, so that the keys of the other screens stay as officers learnt them (Ctrl+9).
+    PageSpec("review", N_("Review"), f"{_PAGES_PACKAGE}.review:ReviewPage", "supervisor"),
 )
 
 _EXPORTABLE = frozenset({"households", "handovers", "grants", "trainings"})

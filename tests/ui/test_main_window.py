@@ -87,8 +87,8 @@ def test_the_navigation_lists_the_screens_of_the_issues():
         "trainings",
         "certificates",
         "sync",
-        "review",
         "settings",
+        "review",
     ]
 
 
