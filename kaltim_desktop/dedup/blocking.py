@@ -41,17 +41,32 @@ BLOCK_CAP = 250
 with a common word) is split further by the whole name before pairs are made."""
 
 
+def _runs(indexes: list[int], key: Callable[[int], object]) -> Iterator[list[int]]:
+    """Runs of two or more ``indexes`` with an equal ``key``, found by sorting (a sorted list
+    of integers weighs far less than a dictionary of half a million keys)."""
+    indexes.sort(key=key)
+    run: list[int] = []
+    last = object()
+    for i in indexes:
+        k = key(i)
+        if k != last:
+            if len(run) > 1:
+                yield run
+            run, last = [], k
+        run.append(i)
+    if len(run) > 1:
+        yield run
+
+
 def nik_groups(records: Sequence[PersonRecord], focus: Collection[int] | None) -> list[list[int]]:
     """Indexes of the records sharing a NIK, one list per NIK held more than once (only NIKs
     of ``focus`` records, when given)."""
-    by_nik: dict[str, list[int]] = defaultdict(list)
-    for i, record in enumerate(records):
-        if record.nik is not None:
-            by_nik[record.nik].append(i)
+    with_nik = [i for i, record in enumerate(records) if record.nik is not None]
+    groups = list(_runs(with_nik, lambda i: records[i].nik))
     if focus is not None:
         wanted = {records[i].nik for i in focus if records[i].nik is not None}
-        return [group for nik, group in by_nik.items() if len(group) > 1 and nik in wanted]
-    return [group for group in by_nik.values() if len(group) > 1]
+        return [group for group in groups if records[group[0]].nik in wanted]
+    return groups
 
 
 def _name_block(record: PersonRecord) -> tuple[str, ...]:
@@ -198,13 +213,9 @@ def name_blocks(
 ) -> Iterator[tuple[int, int]]:
     """Pairs of rule 3 (the same folded name, and the same district or nearly the same birth
     date) that share no date key and no NIK, since rules 1 and 2 produced those already."""
-    by_name: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, record in enumerate(records):
-        if record.key:
-            by_name[_name_block(record)].append(i)
-    for members in by_name.values():
-        if len(members) < 2:
-            continue
+    named = [i for i, record in enumerate(records) if record.key]
+    for members in _runs(named, lambda i: _name_block(records[i])):
+        members.sort()
         for i, j in _name_group_pairs(members, records):
             if focus is not None and i not in focus and j not in focus:
                 continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from sys import intern
 
 from kaltim_desktop.dedup.names import name_key
 from kaltim_desktop.domain.nik import FEMALE_DAY_OFFSET
@@ -77,6 +78,8 @@ def nik_birth(nik: str | None, birth: int | None, this_year: int) -> int | None:
 class PersonRecord:
     """One person as the detector sees it.
 
+    The name itself is not kept, only its key: a province scan holds half a million records.
+
     Attributes:
         village: dotted village code of the person's active household (``None`` without one);
             its first 8 characters are the district, its first 5 the regency.
@@ -88,7 +91,6 @@ class PersonRecord:
 
     id: str
     nik: str | None
-    name: str
     sex: str | None
     birth: int | None
     village: str | None
@@ -128,6 +130,7 @@ def make_record(
     from_nik = nik_birth(nik, born, this_year or date.today().year)
     if from_nik is not None and from_nik not in keys:
         keys.append(from_nik)
-    return PersonRecord(
-        person_id, nik, name, sex, born, village, household, name_key(name), tuple(keys)
-    )
+    # Villages and households repeat across records: one string object each.
+    village = intern(village) if village is not None else None
+    household = intern(household) if household is not None else None
+    return PersonRecord(person_id, nik, sex, born, village, household, name_key(name), tuple(keys))

@@ -46,6 +46,8 @@ def _query():
         .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.current()))
         .outerjoin(Household, household)
         .where(Person.deleted.is_(False), Person.merged_into.is_(None))
+        # Streamed in slices: the ORM would otherwise buffer every row before the first.
+        .execution_options(yield_per=10_000)
     )
 
 
