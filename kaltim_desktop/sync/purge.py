@@ -16,10 +16,12 @@ and how the ops it redacts travel and are received.
   ``{"redacted": true}`` (a create keeps ``""`` for its NOT NULL texts, so that a replica that
   never saw the person can still build the row), keeping ``op_hash``: idempotency and fork
   detection compare hashes, never contents;
-- redacts what other records copied from the person: the ``head_name`` of the households the
-  person belonged to, in their ops and their rows, where it is one of the person's names, and
-  the printed ``payload``/``content`` of the documents issued to the person (the document number
-  stays verifiable); in those ops only the copied values are blanked, the rest still applies;
+- redacts what other records copied from the person, in their ops and their rows: the
+  ``head_name`` of the households the person belonged to where it holds one of the person's
+  names, the printed ``payload``/``content`` of the documents issued to the person and of the
+  household's documents that print the person's name or NIK (the document number stays
+  verifiable), the ``note`` of "not a duplicate" decisions about the person; in those ops only
+  the copied values are blanked, the rest still applies;
 - rewrites held ops of these records the same way, and remembers the records in the setting
   :data:`ERASED_SETTING` (ops to an erased record that arrive later are redacted on arrival and
   change nothing);
@@ -52,7 +54,7 @@ from sqlalchemy.orm import Session
 from kaltim_desktop.models import (
     REPLICATED,
     Document,
-    Household,
+    DuplicateDecision,
     Membership,
     Person,
     PersonNameToken,
@@ -90,8 +92,13 @@ MARK = "redacted"
 HASH_KEY = "op_hash"  # the original hash, beside a redacted op in a bundle
 ERASED_SETTING = "sync.erased"  # JSON: {"entity/id": "record" | "copy"}
 RECORD, COPY = "record", "copy"
-# What other records copy from a person, by entity: the copied columns.
-_COPIED = {"household": ("head_name",), "document": ("payload", "content")}
+# What other records copy from a person, by entity: the copied columns (the head's name kept
+# on the household, what a document printed, a reviewer's note on a duplicate pair).
+_COPIED = {
+    "household": ("head_name",),
+    "document": ("payload", "content"),
+    "duplicate_decision": ("note",),
+}
 _MARK_JSON = '"redacted":true'
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -134,13 +141,14 @@ def _record_payload(action: str, entity: str) -> dict:
     return {MARK: True}
 
 
-def _copy_payload(entity: str, fields: dict, values: set[str] | None) -> dict:
-    """``fields`` with the columns ``entity`` copies from a person blanked (those holding one
-    of ``values``, or all when ``values`` is None), marked when anything was; ``fields`` itself
-    when nothing was."""
+def _copy_payload(entity: str, fields: dict, values: frozenset[str] | None) -> dict:
+    """``fields`` with the columns ``entity`` copies from a person blanked (those whose text
+    holds one of ``values``, or all when ``values`` is None), marked when anything was;
+    ``fields`` itself when nothing was."""
     hit = [
         k for k in _COPIED[entity]
-        if fields.get(k) not in (None, "") and (values is None or fields[k] in values)
+        if isinstance(fields.get(k), str) and fields[k]
+        and (values is None or any(v in fields[k] for v in values))
     ]  # fmt: skip
     if not hit:
         return fields
@@ -169,7 +177,8 @@ def redact(session: Session, entity: str, entity_id: str) -> None:
         raise ValueError(f"{entity} records cannot be erased")
     session.flush()
     names = _identity(session, entity_id, "name")
-    redact_audit(session, f"{entity}/{entity_id}", names | _identity(session, entity_id, "nik"))
+    identity = names | _identity(session, entity_id, "nik")
+    redact_audit(session, f"{entity}/{entity_id}", identity)
     ops = session.execute(
         select(SyncOp.origin, SyncOp.seq, SyncOp.action, SyncOp.prev).where(
             SyncOp.entity == entity, SyncOp.entity_id == entity_id, SyncOp.action != "purge"
@@ -178,14 +187,11 @@ def redact(session: Session, entity: str, entity_id: str) -> None:
     for origin, seq, action, prev in ops:
         _store(session, origin, seq, _record_payload(action, entity),
                {MARK: True} if prev != "{}" else {})  # fmt: skip
-    households = _households_of(session, entity_id)
-    documents = _documents_of(session, entity_id)
-    # Copies: record -> the values to look for (None: whatever the copied columns hold).
-    copies: dict[tuple[str, str], set[str] | None] = {("household", h): names for h in households}
-    copies.update({("document", d): None for d in documents})
+    copies = _copies(session, entity_id, frozenset(names), frozenset(identity))
     for (copy_entity, copy_id), values in copies.items():
         _redact_copy_ops(session, copy_entity, copy_id, values)
-    _blank_rows(session, entity, entity_id, households, documents, names)
+        _redact_copy_row(session, copy_entity, copy_id, values)
+    _blank_row(session, entity, entity_id)
     _redact_held(session, (entity, entity_id), copies)
     _remember(session, {(entity, entity_id): RECORD, **dict.fromkeys(copies, COPY)})
 
@@ -209,18 +215,34 @@ def _identity(session: Session, person_id: str, column: str) -> set[str]:
     return found
 
 
-def _households_of(session: Session, person_id: str) -> list[str]:
-    rows = session.scalars(
-        select(Membership.household_id).where(Membership.person_id == person_id).distinct()
+Copies = dict[tuple[str, str], frozenset[str] | None]
+
+
+def _copies(session: Session, person_id: str, names, identity) -> Copies:
+    """The records that may hold copies of the person's data, each with the values to look
+    for in its copied columns (None: whatever they hold is the person's)."""
+    households = sorted(
+        session.scalars(
+            select(Membership.household_id).where(Membership.person_id == person_id).distinct()
+        )
     )
-    return sorted(rows)
+    copies: Copies = {("household", h): names for h in households}
+    # The household's documents (an aid history lists its members) may print the person;
+    # a document issued to the person is all about the person.
+    for document_id, recipient in session.execute(
+        select(Document.id, Document.person_id).where(
+            (Document.person_id == person_id) | Document.household_id.in_(households)
+        )
+    ):
+        copies[("document", document_id)] = None if recipient == person_id else identity
+    decisions = select(DuplicateDecision.id).where(
+        (DuplicateDecision.first_id == person_id) | (DuplicateDecision.second_id == person_id)
+    )
+    copies.update({("duplicate_decision", d): None for d in session.scalars(decisions)})
+    return dict(sorted(copies.items()))
 
 
-def _documents_of(session: Session, person_id: str) -> list[str]:
-    return sorted(session.scalars(select(Document.id).where(Document.person_id == person_id)))
-
-
-def _redact_copy_ops(session, entity: str, entity_id: str, values: set[str] | None) -> None:
+def _redact_copy_ops(session, entity: str, entity_id: str, values) -> None:
     rows = session.execute(
         select(SyncOp.origin, SyncOp.seq, SyncOp.fields, SyncOp.prev).where(
             SyncOp.entity == entity, SyncOp.entity_id == entity_id
@@ -246,7 +268,7 @@ def _store(session: Session, origin: str, seq: int, fields: dict, prev: dict) ->
     )
 
 
-def _blank_rows(session, entity, entity_id, households, documents, names) -> None:
+def _blank_row(session: Session, entity: str, entity_id: str) -> None:
     table = REPLICATED[entity].__table__
     blanks = {**_blanks(entity), "deleted": True, "merged_into": None}
     if entity == "person":
@@ -259,19 +281,25 @@ def _blank_rows(session, entity, entity_id, households, documents, names) -> Non
     )
     if entity == "person":
         session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == entity_id))
-    if households and names:
-        session.execute(
-            update(Household)
-            .where(Household.id.in_(households), Household.head_name.in_(sorted(names)))
-            .values(head_name=None),
-            execution_options={"synchronize_session": False},
-        )
-    if documents:
-        session.execute(
-            update(Document).where(Document.id.in_(documents)).values(payload="", content=""),
-            execution_options={"synchronize_session": False},
-        )
     session.expire_all()  # Core statements: the identity map must not show the old values
+
+
+def _redact_copy_row(session: Session, entity: str, entity_id: str, values) -> None:
+    """The copied columns of a row, blanked by the rule its ops were redacted by."""
+    table = REPLICATED[entity].__table__
+    columns = _COPIED[entity]
+    row = session.execute(
+        select(*(table.c[k] for k in columns)).where(table.c.id == entity_id)
+    ).first()
+    if row is None:
+        return
+    current = dict(zip(columns, row, strict=True))
+    redacted = _copy_payload(entity, current, values)
+    if redacted is not current:
+        session.execute(
+            update(table).where(table.c.id == entity_id).values({k: redacted[k] for k in columns}),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _redact_held(session: Session, record: tuple[str, str], copies: dict) -> None:

@@ -26,6 +26,7 @@ from kaltim_desktop.sync.canonical import canonical_json, sha256_hex
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.oplog import ChangeSet, this_device
 from tests.conftest import CHILD_NIK, HEAD_NIK, WIFE_NIK, family
+from tests.documents import conftest as documents_conftest
 from tests.sync.bundles import conftest as bundle_sites
 from tests.sync.bundles.conftest import enrol_laptop, make_site, replica_hash
 from tests.sync.bundles.helpers import craft, export_one, import_data, ops_of
@@ -382,3 +383,37 @@ def test_a_redacted_op_prepared_by_the_decoding_worker_keeps_its_hash():
     (entry,) = purge.received(items, hashed, {})
     assert entry[3] == original and entry[1] == '{"name":"","redacted":true,"sex":""}'
     assert entry[4] is None  # the applier builds the blank row itself
+
+
+# The documents tests' registry: one beneficiary of every programme, documents configured.
+registry = documents_conftest.registry
+
+
+def test_documents_printing_the_person_lose_what_they_printed(db, operator, registry, tmp_path):
+    from kaltim_desktop.models import Document
+    from kaltim_desktop.services.certificates import issue_document
+    from kaltim_desktop.services.context import set_setting
+
+    issued = {
+        kind: issue_document(db, operator, kind, subject, tmp_path / f"{kind}.pdf")
+        for kind, subject in (("grant_certificate", registry.grant_id),
+                              ("aid_history", registry.household_id))
+    }  # fmt: skip
+    with db.transaction() as s:
+        set_setting(s, "installation.role", "province")
+        head_nik = s.get(Person, registry.head_id).nik
+    admin = Actor(officer_id="00000000-0000-7000-8000-000000000003", username="a", role="admin")
+    with db.read() as s:  # both documents printed her name
+        for row in issued.values():
+            assert documents_conftest.LONG_NAME in s.get(Document, row.id).content
+    purge_person(db, admin, registry.head_id, "consent_withdrawn")
+    assert _text_hits(db.path, (documents_conftest.LONG_NAME, head_nik)) == []
+    assert _file_hits(db.path, (documents_conftest.LONG_NAME, head_nik)) == []
+    with db.read() as s:
+        for row in issued.values():
+            document = s.get(Document, row.id)
+            assert (document.payload, document.content) == ("", "")
+            assert document.number == row.number  # still answers "was this number issued?"
+        husband = s.get(Person, registry.wife_id)
+        assert husband.name == "Ahmad Fauzi" and husband.nik == HEAD_NIK
+        assert verify_chain(s).ok
