@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.models import REPLICATED, Device, SyncOp, new_id, utcnow
-from kaltim_desktop.sync import audit, review_items
+from kaltim_desktop.sync import audit, purge, review_items
 from kaltim_desktop.sync.bulk import insert_rows
 from kaltim_desktop.sync.clocks import record_clock, store_clock
 from kaltim_desktop.sync.hlc import Hlc, tick
@@ -278,8 +278,6 @@ class ChangeSet:
                 review_items.refresh_record(self.session, entity, entity_id, actor=self.actor)
             self._touched = set()
         for entity, entity_id in self._purged:
-            from kaltim_desktop.sync import purge  # erasure is rare: loaded when used
-
             purge.redact(self.session, entity, entity_id)
             review_items.drop_record_items(self.session, entity_id)
         self._purged = []

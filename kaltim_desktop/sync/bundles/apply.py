@@ -350,7 +350,6 @@ class Applier:
         table = REPLICATED[entity].__table__
         if concurrent or entity_id in self._reviewed:
             fields, at = self._merge(op, entity, entity_id, fields, at)
-            self._reviewed.add(entity_id)
         if fields:
             self.session.execute(
                 update(table)
@@ -367,6 +366,8 @@ class Applier:
         self.flush()  # the record's ops of this import, this one included, must be stored
         merged, opened = refresh_record(self.session, entity, entity_id, actor=op["actor"])
         self.review_opened += opened
+        if merged.items:
+            self._reviewed.add(entity_id)
         known = {k: merged.values[k] for k in fields}
         table = REPLICATED[entity].__table__
         at = literal(at, type_=table.c.updated_at.type)
@@ -375,8 +376,6 @@ class Applier:
 
     def _purge(self, entity: str, entity_id: str) -> None:
         """Erase the record's personal data here, as the replica that purged it did."""
-        from kaltim_desktop.sync import purge  # erasure is rare: loaded when used
-
         self.flush()  # its ops of this import must be stored to be redacted
         purge.redact(self.session, entity, entity_id)
         drop_record_items(self.session, entity_id)
