@@ -156,6 +156,21 @@ def _copy_payload(entity: str, fields: dict, values: frozenset[str] | None) -> d
     return {**fields, **{k: blanks[k] for k in hit}, MARK: True}
 
 
+def _copy_op(entity: str, fields: dict, prev: dict, values) -> tuple[dict, dict] | None:
+    """The redacted ``set`` and ``prev`` of an op of a record holding copies, or None when it
+    holds none of ``values`` (see :func:`_copy_payload`)."""
+    new_fields = _copy_payload(entity, fields, values)
+    new_prev = _copy_payload(entity, prev, values)
+    if new_fields is fields and new_prev is prev:
+        return None
+    return {**new_fields, MARK: True}, new_prev
+
+
+def _record_op(action: str, entity: str, prev: dict) -> tuple[dict, dict]:
+    """The redacted ``set`` and ``prev`` of an op of an erased record."""
+    return _record_payload(action, entity), {MARK: True} if prev else {}
+
+
 def is_redacted_fields(fields: Any) -> bool:
     """Whether a stored ``fields`` JSON text is a redacted payload (the marker is a key; inside a
     JSON string the same characters would be escaped)."""
@@ -249,14 +264,9 @@ def _redact_copy_ops(session, entity: str, entity_id: str, values) -> None:
         )
     ).all()
     for origin, seq, fields_json, prev_json in rows:
-        fields, prev = json.loads(fields_json), json.loads(prev_json)
-        new_fields = _copy_payload(entity, fields, values)
-        new_prev = _copy_payload(entity, prev, values)
-        if new_fields is fields and new_prev is prev:
-            continue
-        if new_fields is fields:
-            new_fields = {**fields, MARK: True}  # the set carries the marker (see wire_op)
-        _store(session, origin, seq, new_fields, new_prev)
+        redacted = _copy_op(entity, json.loads(fields_json), json.loads(prev_json), values)
+        if redacted is not None:
+            _store(session, origin, seq, *redacted)
 
 
 def _store(session: Session, origin: str, seq: int, fields: dict, prev: dict) -> None:
@@ -309,17 +319,14 @@ def _redact_held(session: Session, record: tuple[str, str], copies: dict) -> Non
         op = json.loads(held.line)
         key = (op.get("entity"), op.get("entity_id"))
         if key == record and op["action"] != "purge":
-            redacted = _record_payload(op["action"], key[0])
-            prev = {MARK: True} if op["prev"] else {}
+            redacted = _record_op(op["action"], key[0], op["prev"])
         elif key in copies:
-            redacted = _copy_payload(key[0], op["set"], copies[key])
-            prev = _copy_payload(key[0], op["prev"], copies[key])
-            if redacted is op["set"] and prev is op["prev"]:
+            redacted = _copy_op(key[0], op["set"], op["prev"], copies[key])
+            if redacted is None:
                 continue
-            redacted = {**redacted, MARK: True}
         else:
             continue
-        op.update({"set": redacted, "prev": prev, HASH_KEY: held.op_hash})
+        op.update({"set": redacted[0], "prev": redacted[1], HASH_KEY: held.op_hash})
         held.line = json.dumps(op, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -402,18 +409,36 @@ def received(
     from kaltim_desktop.sync.bundles.errors import E_DAMAGED, BundleRejected
 
     out = list(hashed) if hashed is not None else [None] * len(items)
+    late = _late_values(items, erased_here)
     for index, op in enumerate(items):
+        kind = erased_here.get((op["entity"], op["entity_id"]))
         if HASH_KEY in op:
             if not _valid_wire(op):
                 raise BundleRejected(E_DAMAGED, "redacted op")
-        elif erased_here.get((op["entity"], op["entity_id"])) == RECORD and op["action"] != "purge":
-            original = encoding(op).hash
-            op = items[index] = wire_op(
-                {**op, "set": _record_payload(op["action"], op["entity"]),
-                 "prev": {MARK: True} if op["prev"] else {}},
-                original,
-            )  # fmt: skip
+        elif kind == RECORD and op["action"] != "purge":
+            redacted = _record_op(op["action"], op["entity"], op["prev"])
+            op = items[index] = wire_op({**op, "set": redacted[0], "prev": redacted[1]},
+                                        encoding(op).hash)  # fmt: skip
+        elif kind == COPY and late and op["entity"] in _COPIED:
+            redacted = _copy_op(op["entity"], op["set"], op["prev"], late)
+            if redacted is None:
+                continue
+            op = items[index] = wire_op({**op, "set": redacted[0], "prev": redacted[1]},
+                                        encoding(op).hash)  # fmt: skip
         else:
             continue
         out[index] = (*encoding(op), None)
     return out
+
+
+def _late_values(items: list[dict[str, Any]], erased_here) -> frozenset[str]:
+    """Names and NIKs that ops of persons erased here bring in this batch (a rename made before
+    the laptop heard of the erasure): the same change set copied them into the household."""
+    found = set()
+    for op in items:
+        if op["entity"] == "person" and erased_here.get(("person", op["entity_id"])) == RECORD:
+            for payload in (op["set"], op["prev"]):
+                found.update(
+                    v for k in ("name", "nik") if isinstance(v := payload.get(k), str) and v
+                )
+    return frozenset(found)

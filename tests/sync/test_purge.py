@@ -156,10 +156,11 @@ def test_only_a_province_administrator_erases(province, laptop, operator):
 # ---- across replicas (§3.16 case 32) ---------------------------------------------------------
 
 
-def _edit_wife(site, saved, **changes) -> None:
+def _edit(site, saved, who: str = WIFE, **changes) -> None:
+    """Save the household again with ``changes`` to the member named ``who``."""
     members = tuple(
         dataclasses.replace(m, person_id=_member(saved, m.name).person_id,
-                            **(changes if m.name == WIFE else {}))
+                            **(changes if m.name == who else {}))
         for m in family().members
     )  # fmt: skip
     edited = dataclasses.replace(family(), members=members, id=saved.id)
@@ -182,7 +183,7 @@ def test_a_purge_propagates_and_nothing_brings_the_data_back(province, laptop, s
     assert import_data(province, first).status == "applied"
 
     # Meanwhile the laptop edits her again; the province has not seen it yet.
-    _edit_wife(laptop, saved, occupation="Penjahit")
+    _edit(laptop, saved, occupation="Penjahit")
 
     result = purge_person(province.db, province.actor, wife, "erasure_request")
     assert result.memberships_ended == 1
@@ -288,8 +289,8 @@ def test_late_and_held_edits_of_an_erased_person_are_redacted_on_arrival(provinc
     saved = save_household(laptop.db, laptop.actor, family())
     wife = _member(saved, WIFE).person_id
     assert import_data(province, export_one(laptop).read_bytes()).status == "applied"
-    _edit_wife(laptop, saved, occupation="Penjahit")
-    _edit_wife(laptop, saved, occupation="Penjahit", skills="Menjahit kebaya")
+    _edit(laptop, saved, occupation="Penjahit")
+    _edit(laptop, saved, occupation="Penjahit", skills="Menjahit kebaya")
     ops = ops_of(laptop)
     held = import_data(province, craft(laptop, province, ops[-1:]))
     assert held.status == "applied" and held.report["held_gap"] == 1
@@ -417,3 +418,19 @@ def test_documents_printing_the_person_lose_what_they_printed(db, operator, regi
         husband = s.get(Person, registry.wife_id)
         assert husband.name == "Ahmad Fauzi" and husband.nik == HEAD_NIK
         assert verify_chain(s).ok
+
+
+def test_a_late_rename_of_an_erased_head_does_not_reach_the_household(province, laptop):
+    """The laptop renamed the head before it heard of his erasure: the same change set copied
+    the new name into the household, and both arrive after the purge."""
+    saved = save_household(laptop.db, laptop.actor, family())
+    head = _member(saved, "Ahmad Fauzi").person_id
+    assert import_data(province, export_one(laptop).read_bytes()).status == "applied"
+    _edit(laptop, saved, "Ahmad Fauzi", name="Ahmad Fauzi Rahmadi")
+    purge_person(province.db, province.actor, head, "erasure_request")
+    assert import_data(province, export_one(laptop).read_bytes()).status == "applied"
+    _erased_everywhere(province, (HEAD_NIK, "Ahmad Fauzi", "Rahmadi"))
+    assert get_household(province.db, saved.id).head_name is None
+    assert import_data(laptop, _to(province, laptop)).status == "applied"
+    assert replica_hash(laptop.db) == replica_hash(province.db)
+    _erased_everywhere(laptop, (HEAD_NIK, "Ahmad Fauzi", "Rahmadi"))
