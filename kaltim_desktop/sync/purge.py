@@ -166,8 +166,9 @@ def _copy_op(entity: str, fields: dict, prev: dict, values) -> tuple[dict, dict]
     return {**new_fields, MARK: True}, new_prev
 
 
-def _record_op(action: str, entity: str, prev: dict) -> tuple[dict, dict]:
-    """The redacted ``set`` and ``prev`` of an op of an erased record."""
+def _record_op(action: str, entity: str, prev: Any) -> tuple[dict, dict]:
+    """The redacted ``set`` and ``prev`` of an op of an erased record (``prev``: the op's, or
+    whether it had one)."""
     return _record_payload(action, entity), {MARK: True} if prev else {}
 
 
@@ -200,8 +201,7 @@ def redact(session: Session, entity: str, entity_id: str) -> None:
         )
     ).all()
     for origin, seq, action, prev in ops:
-        _store(session, origin, seq, _record_payload(action, entity),
-               {MARK: True} if prev != "{}" else {})  # fmt: skip
+        _store(session, origin, seq, *_record_op(action, entity, prev != "{}"))
     copies = _copies(session, entity_id, frozenset(names), frozenset(identity))
     for (copy_entity, copy_id), values in copies.items():
         _redact_copy_ops(session, copy_entity, copy_id, values)
