@@ -7,17 +7,40 @@ from collections.abc import Collection, Sequence
 from itertools import chain, combinations
 
 from kaltim_desktop.dedup.blocking import date_blocks, name_blocks, nik_groups, undated_blocks
+from kaltim_desktop.dedup.names import release_caches
 from kaltim_desktop.dedup.records import PersonRecord
 from kaltim_desktop.dedup.scoring import Candidate, candidate, score_pair
 from kaltim_desktop.progress import NullProgress, Progress
 
 DUPLICATE_LEVEL = "duplicate"
+LARGE_SCAN = 50_000
+"""After scanning more records than this, the name caches are emptied too."""
 
 
 def _same_nik(a: PersonRecord, b: PersonRecord) -> Candidate:
     score, reasons = score_pair(a, b)  # type: ignore[misc]  # no floor: never None
     first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
     return Candidate(first, second, DUPLICATE_LEVEL, score, reasons)
+
+
+def _neighbours(records: Sequence[PersonRecord], wanted: set[str]) -> list[PersonRecord]:
+    """The focus records and those that can share a block with one (the same NIK, a shared
+    date key, the same district, the same folded name): a bundle of a few hundred persons is
+    then checked without blocking the whole province."""
+    targets = [r for r in records if r.id in wanted]
+    niks = {r.nik for r in targets if r.nik is not None}
+    keys = {k for r in targets for k in r.dates}
+    districts = {r.village[:8] for r in targets if r.village is not None}
+    names = {tuple(sorted(r.key)) for r in targets if r.key}
+    return [
+        r
+        for r in records
+        if r.id in wanted
+        or r.nik in niks
+        or not keys.isdisjoint(r.dates)
+        or (r.village is not None and r.village[:8] in districts)
+        or tuple(sorted(r.key)) in names
+    ]
 
 
 def find_candidates(
@@ -43,6 +66,7 @@ def find_candidates(
     progress = progress or NullProgress()
     focus_idx = None
     if focus is not None:
+        records = _neighbours(records, set(focus))
         wanted = set(focus)
         focus_idx = {i for i, r in enumerate(records) if r.id in wanted}
     refused = {frozenset(pair) for pair in decided}
@@ -66,6 +90,7 @@ def find_candidates(
         pair = candidate(records[i], records[j])
         if pair is not None:
             found.append(pair)
+    release_caches(keys=len(records) > LARGE_SCAN)
     if refused:
         found = [c for c in found if frozenset((c.first_id, c.second_id)) not in refused]
     found.sort(key=lambda c: (-c.score, c.first_id, c.second_id))

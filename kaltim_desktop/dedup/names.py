@@ -18,8 +18,10 @@ The key is for comparison only: never shown, never stored, never used as an iden
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
@@ -165,3 +167,33 @@ def names_close(a: str, b: str, *, threshold: int = 85) -> bool:
     if not ka or not kb or len(ka) != len(kb):
         return False
     return name_similarity(ka, kb) >= threshold
+
+
+@lru_cache(maxsize=65_536)
+def _key_text(name: str) -> str:
+    return " ".join(sorted(name_key(name)))
+
+
+PREFILTER = 60
+"""Below this rapidfuzz ``ratio`` of the sorted keys, two names are never close: a cheap first
+pass over a whole village, in C, before :func:`names_close` looks at the few left."""
+
+
+def close_names(name: str, others: Sequence[tuple[str, str]]) -> list[str]:
+    """The ids of ``others`` (``(id, written name)`` pairs, e.g. a village's residents) whose
+    name is :func:`names_close` to ``name``."""
+    if not name_key(name):
+        return []
+    texts = [_key_text(other) for _, other in others]
+    near = process.extract(_key_text(name), texts, scorer=ratio, score_cutoff=PREFILTER, limit=None)
+    return [others[i][0] for _, _, i in near if names_close(name, others[i][1])]
+
+
+def release_caches(*, keys: bool) -> None:
+    """Free the memory of the similarity cache, and with ``keys`` of the name keys too (after
+    a province scan they hold hundreds of thousands of names the typing check never needs)."""
+    _similarity.cache_clear()
+    if keys:
+        name_key.cache_clear()
+        _key_text.cache_clear()
+        fold_word.cache_clear()

@@ -21,11 +21,14 @@ from kaltim_desktop.dedup.detector import find_candidates
 from kaltim_desktop.dedup.records import PersonRecord, make_record, swapped
 from kaltim_desktop.dedup.scoring import Candidate
 from kaltim_desktop.domain.nik import FEMALE_DAY_OFFSET
+from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.models import Household, Membership, Person
 from kaltim_desktop.progress import Progress
 
-FOCUS_LIMIT = 2_000
+FOCUS_LIMIT = 1_000
 """Up to this many persons to check, only their neighbours are read; more read everything."""
+FULL_READ_FROM = 100_000
+"""Neighbours beyond this many are read with one pass over everything instead (faster)."""
 _CHUNK = 500  # values per IN list, well under every database's parameter limit
 
 
@@ -77,51 +80,67 @@ def _iso(key: int) -> str:
     return f"{key // 10_000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"
 
 
-def _neighbour_filter(targets: list[PersonRecord]) -> list:
-    """WHERE clauses (each with a bounded IN list) for the persons that can share a block
-    with ``targets``."""
+def _neighbour_ids(session: Session, targets: list[PersonRecord]) -> set[str]:
+    """The persons that can share a block with ``targets``: the same NIK (by its index), a
+    home in one of their districts (by the village index), and, in one pass over the person
+    table, a birth date on one of their date keys (or its swap) or a NIK whose date digits
+    spell one (either sex)."""
     niks = sorted({r.nik for r in targets if r.nik})
     keys = {k for r in targets for k in r.dates}
-    # A birth date close to a target's (rule 3 of blocking) is matched by the name in Python;
-    # here the candidates are those born on a date key, or in one of the targets' districts.
     births = sorted({_iso(k) for k in keys} | {_iso(s) for k in keys if (s := swapped(k))})
     segments = sorted(
         {
-            f"{day + offset:02d}{k // 100 % 100:02d}{k // 10_000 % 100:02d}"
+            f"{k % 100 + offset:02d}{k // 100 % 100:02d}{k // 10_000 % 100:02d}"
             for k in keys
-            for day in (k % 100,)
             for offset in (0, FEMALE_DAY_OFFSET)
         }
     )
-    districts = sorted({r.village[:8] for r in targets if r.village})
-    clauses = [Person.nik.in_(chunk) for chunk in _chunks(niks)]
-    clauses += [cast(Person.birth_date, String).in_(chunk) for chunk in _chunks(births)]
-    clauses += [func.substr(Person.nik, 7, 6).in_(chunk) for chunk in _chunks(segments)]
-    clauses += [
-        or_(*(Household.village_code.startswith(d + ".") for d in chunk))
-        for chunk in _chunks(districts, 50)
-    ]
-    return clauses
+    tree = region_tree()
+    villages = sorted(
+        {v.code for r in targets if r.village for v in tree.children(r.village[:8])}
+        | {r.village for r in targets if r.village}
+    )
+    found: set[str] = set()
+    for chunk in _chunks(niks):
+        found.update(session.scalars(select(Person.id).where(Person.nik.in_(chunk))))
+    for chunk in _chunks(villages):
+        found.update(
+            session.scalars(
+                select(Membership.person_id)
+                .join(Household, Household.id == Membership.household_id)
+                .where(Household.village_code.in_(chunk), Membership.current())
+            )
+        )
+    dated = [cast(Person.birth_date, String).in_(chunk) for chunk in _chunks(births)]
+    dated += [func.substr(Person.nik, 7, 6).in_(chunk) for chunk in _chunks(segments)]
+    if dated:
+        found.update(session.scalars(select(Person.id).where(or_(*dated))))
+    return found
 
 
-def _focused_records(session: Session, person_ids: list[str], this_year: int) -> list[PersonRecord]:
+def _by_ids(session: Session, ids: list[str], this_year: int) -> list[PersonRecord]:
     query = _query()
-    targets = _records(
+    return _records(
         (
             row
-            for chunk in _chunks(person_ids)
+            for chunk in _chunks(ids)
             for row in session.execute(query.where(Person.id.in_(chunk)))
         ),
         this_year,
     )
+
+
+def _focused_records(session: Session, person_ids: list[str], this_year: int) -> list[PersonRecord]:
+    """The targets and their possible neighbours; everything when the neighbours are most of
+    the database anyway (targets spread over the whole province)."""
+    targets = _by_ids(session, person_ids, this_year)
     if not targets:
         return []
-    clauses = _neighbour_filter(targets)
-    by_id = {r.id: r for r in targets}
-    for clause in clauses:
-        for record in _records(session.execute(query.where(clause)), this_year):
-            by_id.setdefault(record.id, record)
-    return list(by_id.values())
+    wanted = {r.id for r in targets}
+    others = sorted(_neighbour_ids(session, targets) - wanted)
+    if len(others) > FULL_READ_FROM:
+        return _records(session.execute(_query()), this_year)
+    return targets + _by_ids(session, others, this_year)
 
 
 def scan_persons(

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.db import Database
-from kaltim_desktop.dedup.names import name_key, names_close
+from kaltim_desktop.dedup.names import close_names, name_key
 from kaltim_desktop.domain.names import name_tokens
 from kaltim_desktop.domain.nik import mask_nik, strip_separators
 from kaltim_desktop.domain.regions import Region, RegionTree, normalize_code, region_tree
@@ -278,7 +278,7 @@ def find_possible_duplicates(
     """Households that may already hold the person being registered.
 
     A household qualifies when an active member has exactly this NIK (anywhere in the
-    province), or has a close name (:func:`kaltim_desktop.dedup.names.names_close`: the same
+    province), or has a close name (:func:`kaltim_desktop.dedup.names.close_names`: the same
     name apart from titles, spelling variants such as Muhammad/M./Moh. or Soekarno/Sukarno,
     word order and a typo; "Ridwan" is not close to "Muhammad Ridwan") and lives in the same
     village. Deleted households, deleted persons and persons merged into another are ignored.
@@ -316,7 +316,7 @@ def find_possible_duplicates(
                     Person.merged_into.is_(None),
                 )
             ).all()
-        close = [person_id for person_id, other in residents if names_close(name, other)]
+        close = close_names(name, residents)
         if close:
             source = q.via_persons(Person.id.in_(close))
             # A name match is not a NIK match: drop the NIK column.
