@@ -31,7 +31,7 @@ from kaltim_desktop.dedup.names import COMMON_WORDS
 from kaltim_desktop.dedup.records import PersonRecord
 
 WORD_PREFIX = 3
-"""Letters of a folded name word that make its block ("ri" for "ridwan")."""
+"""Letters of a folded name word that make its block ("rid" for "ridwan")."""
 WORD_SUFFIX = 3
 """Last letters of a folded name word that make another block, for typos near the start."""
 SMALL_GROUP = 12
