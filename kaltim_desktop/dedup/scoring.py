@@ -9,8 +9,10 @@ and moves with the other evidence. The weights were set on synthetic data (one s
   common slips); a one-digit or one-day difference costs more; anything else costs much;
 * sex: different sexes cost much (twins "Rizky" and "Rizka" are the classic look-alike);
 * NIK: the same NIK always makes the pair a "duplicate" (a NIK belongs to one person for life);
-  two NIKs one or two digits apart add a little (a typo); two unrelated NIKs cost something,
+  two NIKs one digit or one swap of neighbouring digits apart add a little (a typo), NIKs that
+  differ only in the serial neither add nor cost (twins); two unrelated NIKs cost something,
   but not everything, since a temporary NIK and the real one do occur;
+* a missing birth date (and no NIK to read one from) costs about as much as a near one;
 * region: the same village or district adds a little; different regencies cost nothing,
   because migrants registered twice are exactly what the province scan is for;
 * the same household: two active members of one family are brothers, sisters or twins far more
@@ -47,6 +49,7 @@ VILLAGE = "village"
 DISTRICT = "district"
 
 SIMILAR_NAME_FROM = 70
+# Points added to or taken from the name similarity (see the module docstring).
 SWAPPED_COST = 4
 NIK_DATE_COST = 4
 NEAR_DATE_COST = 20
@@ -69,8 +72,9 @@ class Candidate:
         level: ``"duplicate"`` or ``"adjudicate"`` (needs a person to decide).
         score: 0-100.
         reasons: the evidence, e.g. ``("same_nik",)`` or ``("name", "birth_date", "village")``;
-            codes: same_nik, similar_nik, name, similar_name, birth_date, birth_date_swapped,
-            birth_date_from_nik, similar_birth_date, village, district.
+            codes: same_nik, similar_nik (one digit or a swap apart), nik_serial_differs
+            (only the serial differs: twins look like that), name, similar_name, birth_date,
+            birth_date_swapped, birth_date_from_nik, similar_birth_date, village, district.
     """
 
     first_id: str
