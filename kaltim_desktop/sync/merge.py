@@ -172,7 +172,8 @@ def merge_record(entity: str, ops: list[RecordOp]) -> RecordMerge:
             writers.setdefault(field, []).append(op)
     values = {field: heads(w)[0].fields[field] for field, w in writers.items()}
     items = [item for field, w in sorted(writers.items()) if (item := _conflict(field, w))]
-    updates = sorted((op for op in ops if op.action != "create"), key=RecordOp.order)
+    # A redacted op (erasure) has no fields left to judge; its place in history still counts.
+    updates = sorted((op for op in ops if op.action != "create" and op.fields), key=RecordOp.order)
     for a, b in combinations(updates, 2):
         if not concurrent(a, b):
             continue

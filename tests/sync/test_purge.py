@@ -15,7 +15,14 @@ import pytest
 from sqlalchemy import select
 
 from kaltim_desktop.errors import NotFound, PermissionDenied, ValidationError
-from kaltim_desktop.models import Household, Officer, Person, PersonNameToken, SyncOp
+from kaltim_desktop.models import (
+    Household,
+    Officer,
+    Person,
+    PersonNameToken,
+    ReviewItem,
+    SyncOp,
+)
 from kaltim_desktop.services.context import Actor
 from kaltim_desktop.services.erasure import purge_person
 from kaltim_desktop.services.households import get_household, save_household
@@ -310,6 +317,9 @@ def test_late_and_held_edits_of_an_erased_person_are_redacted_on_arrival(provinc
     assert import_data(laptop, _to(province, laptop)).status == "applied"
     assert replica_hash(laptop.db) == replica_hash(province.db)
     _erased_everywhere(laptop, (WIFE_NIK, WIFE, "Penjahit", "Menjahit kebaya"))
+    for site in (province, laptop):  # nothing left to review about her, on either side
+        with site.db.read() as s:
+            assert s.scalars(select(ReviewItem).where(ReviewItem.entity_id == wife)).all() == []
 
 
 @pytest.mark.slow

@@ -348,6 +348,8 @@ class Applier:
         vv[origin] = max(vv.get(origin, 0), op["seq"])
         self.writes.clocks[(entity, entity_id)] = vv
         table = REPLICATED[entity].__table__
+        if purge.is_purged(self.session, entity, entity_id):
+            return  # erased here: its late ops arrive redacted and leave nothing to review
         if concurrent or entity_id in self._reviewed:
             fields, at = self._merge(op, entity, entity_id, fields, at)
         if fields:
