@@ -14,6 +14,7 @@ from kaltim_desktop.errors import Issue, ValidationError
 from kaltim_desktop.i18n import _
 from kaltim_desktop.models.review import CONFLICT, DISMISSED, DUPLICATE, OPEN
 from kaltim_desktop.services.context import Actor
+from kaltim_desktop.services.merging import MergeResult, merge_records
 from kaltim_desktop.services.review import (
     GROUPS,
     MASKED_FIELDS,
@@ -91,15 +92,19 @@ def unmask(db: Database, actor: Actor, item_id: str) -> Unmasked:
         return result
 
 
+def _settled() -> ValidationError:
+    return ValidationError(
+        [Issue("item", "review.closed", "error", _("This item is already settled."))]
+    )
+
+
 def mark_distinct(db: Database, actor: Actor, item_id: str, note: str | None = None) -> str:
     """ "Not a duplicate": a replicated ``duplicate_decision`` (so no replica flags the pair
     again) and the item dismissed, in one transaction. Returns the decision's id."""
     with db.transaction() as session:
         item = load_item(session, actor, item_id, GROUPS["duplicates"])
         if item.status != OPEN or not item.other_id:
-            raise ValidationError(
-                [Issue("item", "review.closed", "error", _("This item is already settled."))]
-            )
+            raise _settled()
         first, second = sorted((item.entity_id, item.other_id))
         changes = ChangeSet(session, actor=actor.officer_id, action="review.distinct")
         decision_id = changes.create(
@@ -113,16 +118,17 @@ def mark_distinct(db: Database, actor: Actor, item_id: str, note: str | None = N
         return decision_id
 
 
-def merge_duplicate(db: Database, actor: Actor, item_id: str, winner_id: str):
+def merge_duplicate(db: Database, actor: Actor, item_id: str, winner_id: str) -> MergeResult:
     """Merge the pair into ``winner_id`` (one of its two records) with the merge engine,
-    which closes the item. Returns the engine's ``MergeResult``."""
-    from kaltim_desktop.services.merging import merge_records
-
+    which closes the item in its own transaction (after this one has checked the reviewer's
+    scope)."""
     with db.read() as session:
         item = load_item(session, actor, item_id, GROUPS["duplicates"])
         pair = (item.entity_id, item.other_id)
         entity, status = item.entity, item.status
-    if status != OPEN or winner_id not in pair:
+    if status != OPEN:
+        raise _settled()
+    if winner_id not in pair:
         raise ValidationError(
             [Issue("winner", "review.winner", "error", _("Choose one of the two records."))]
         )
