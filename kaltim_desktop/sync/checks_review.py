@@ -231,11 +231,6 @@ def check_invariants(
     return len(breaches)
 
 
-# An import bringing more persons than this leaves the duplicate scan to the province's
-# scan of everyone (a first download must not take minutes longer); its report says so.
-DUPLICATE_SCAN_LIMIT = 2_000
-
-
 def after_import(
     session: Session, persons: set[str], households: set[str], *, redirect: bool
 ) -> dict[str, int | None]:
@@ -243,13 +238,17 @@ def after_import(
     the persons it brought, invariants of the households it touched and, at the province
     (``redirect``), moving what a laptop added to a merged record over to its survivor.
 
+    A part bringing more persons than the detector checks by index (``FOCUS_LIMIT``) leaves
+    them to the province's scan of everyone: a first download must not take minutes longer.
+
     Returns report entries: ``duplicates_new`` (None: deferred), ``invariants_open``,
     ``redirected``."""
+    from kaltim_desktop.dedup.scan import FOCUS_LIMIT  # the detector loads rapidfuzz
     from kaltim_desktop.sync.oplog import ChangeSet
     from kaltim_desktop.sync.survivors import forward_late_edits, redirect_children
 
     report: dict[str, int | None] = {"duplicates_new": 0, "invariants_open": 0, "redirected": 0}
-    if len(persons) > DUPLICATE_SCAN_LIMIT:
+    if len(persons) > FOCUS_LIMIT:
         report["duplicates_new"] = None
     elif persons:
         report["duplicates_new"] = record_duplicates(session, person_ids=persons)
