@@ -37,7 +37,9 @@ MESSAGES = {
         "The file is signed by a laptop whose certificate was not issued by the province."
     ),
     E_SCOPE: N_("The file contains changes outside the region this laptop is responsible for."),
-    E_OWNERSHIP: N_("The file contains a decision only the province may take (grant approval)."),
+    E_OWNERSHIP: N_(
+        "The file contains a decision only the province may take (a grant approval or an erasure)."
+    ),
     E_FORMAT_UNSUPPORTED: N_(
         "The file was written in a format this version does not know: update the application."
     ),
