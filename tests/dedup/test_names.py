@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kaltim_desktop.dedup.names import (
+    ABBREVIATIONS,
+    DROPPED_WORDS,
     SPELLING_FOLDS,
     fold_word,
     name_key,
@@ -111,3 +113,13 @@ def test_names_close_needs_the_same_number_of_words() -> None:
 )  # fmt: skip
 def test_similarity_does_not_depend_on_the_order_of_the_names(a: str, b: str) -> None:
     assert similarity(a, b) == similarity(b, a)
+
+
+@pytest.mark.parametrize(("short", "full"), sorted(ABBREVIATIONS.items()))
+def test_every_abbreviation_in_the_table(short: str, full: str) -> None:
+    assert name_key(f"{short.capitalize()}. Yusuf") == name_key(f"{full.capitalize()} Yusuf")
+
+
+@pytest.mark.parametrize("word", sorted(DROPPED_WORDS))
+def test_every_dropped_word_in_the_table(word: str) -> None:
+    assert name_key(f"{word.capitalize()}. Aminah Slamet") == name_key("Aminah Slamet")
