@@ -54,14 +54,19 @@ def _query():
     )
 
 
-def _records(rows: Iterable, this_year: int) -> list[PersonRecord]:
+def _records(
+    rows: Iterable, this_year: int, progress: Progress | None = None
+) -> list[PersonRecord]:
     """One record per person (the first active household read, should there be two); the
-    rows are consumed as they come, never held all at once."""
+    rows are consumed as they come, never held all at once. A cancel is honoured while
+    reading (half a million rows take seconds)."""
     records: list[PersonRecord] = []
     seen: set[str] = set()
     for person_id, nik, name, sex, born, village, household in rows:
         if person_id in seen:
             continue
+        if progress is not None and len(seen) % 20_000 == 0:
+            progress.check()
         seen.add(person_id)
         records.append(
             make_record(
@@ -175,7 +180,5 @@ def scan_persons(
             return []
         records = _focused_records(session, ids, this_year)
     else:
-        records = _records(session.execute(_query()), this_year)
-    if progress is not None:
-        progress.check()
+        records = _records(session.execute(_query()), this_year, progress)
     return find_candidates(records, focus=person_ids, decided=decided, progress=progress)

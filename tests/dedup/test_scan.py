@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import update
 
 from bench.dedup import write_synthetic
@@ -13,7 +14,9 @@ from kaltim_desktop.dedup import scan_persons
 from kaltim_desktop.dedup.detector import find_candidates
 from kaltim_desktop.dedup.records import make_record
 from kaltim_desktop.dedup.synthetic import make_synthetic
+from kaltim_desktop.errors import Cancelled
 from kaltim_desktop.models import Person
+from kaltim_desktop.progress import CancelToken
 from kaltim_desktop.services.household_rules import MemberInput
 from kaltim_desktop.services.households import save_household
 from tests.conftest import HEAD_NIK, WIFE_NIK, family
@@ -100,3 +103,13 @@ def test_scan_of_the_database_equals_the_detector_on_the_same_persons(db) -> Non
     some = [p.id for p, _ in list(data.persons())[::40]]
     with db.read() as session:
         assert scan_persons(session, person_ids=some) == find_candidates(records, focus=some)
+
+
+def test_a_cancelled_scan_stops_with_cancelled(db, operator) -> None:
+    save_household(db, operator, family())
+    token = CancelToken()
+    with db.read() as session:
+        assert scan_persons(session, progress=token) == []
+        token.cancel()
+        with pytest.raises(Cancelled):
+            scan_persons(session, progress=token)
