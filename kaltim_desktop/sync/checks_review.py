@@ -19,6 +19,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaltim_desktop.dedup.scan import FOCUS_LIMIT
 from kaltim_desktop.models import (
     DuplicateDecision,
     Grant,
@@ -34,9 +35,9 @@ from kaltim_desktop.sync.canonical import canonical_json
 from kaltim_desktop.sync.review_items import item_id
 
 _CHUNK = 500
-# Above this many households an import checks the invariants everywhere: one pass over the
-# tables costs less than long IN lists (and stays within every database's parameter limit).
-FOCUS_LIMIT = 2_000
+# Above this many records (the detector's own limit for an indexed check) the checks after an
+# import look at everything: one pass over the tables costs less than long IN lists, and stays
+# within every database's parameter limit.
 
 
 def decided_pairs(session: Session) -> set[frozenset[str]]:
@@ -231,29 +232,58 @@ def check_invariants(
     return len(breaches)
 
 
-def after_import(
-    session: Session, persons: set[str], households: set[str], *, redirect: bool
-) -> dict[str, int | None]:
+class Touched:
+    """The persons and households an import wrote, for the checks that follow it.
+
+    Past :data:`FOCUS_LIMIT` of them it only remembers that there were many (``many``): the
+    checks then look at everything, and keeping the ids of a first download (100,000
+    households, 430,000 persons) would cost some 60 MB for nothing.
+    """
+
+    def __init__(self) -> None:
+        self.persons: set[str] = set()
+        self.households: set[str] = set()
+        self.many = False
+
+    def add(self, entity: str, entity_id: str, fields: dict) -> None:
+        if entity == "person":
+            self.persons.add(entity_id)
+        elif entity == "household":
+            self.households.add(entity_id)
+        else:
+            if "household_id" in fields:
+                self.households.add(fields["household_id"])
+            if "person_id" in fields:  # a membership moved to another person
+                self.persons.add(fields["person_id"])
+        if len(self.persons) + len(self.households) > FOCUS_LIMIT:
+            self.many = True
+            self.persons, self.households = set(), set()
+
+
+def after_import(session: Session, touched: Touched, *, redirect: bool) -> dict[str, int | None]:
     """The checks that follow applying a bundle part, in its transaction: duplicates among
     the persons it brought, invariants of the households it touched and, at the province
     (``redirect``), moving what a laptop added to a merged record over to its survivor.
 
-    A part bringing more persons than the detector checks by index (``FOCUS_LIMIT``) leaves
-    them to the province's scan of everyone: a first download must not take minutes longer.
+    A part touching many records (see :class:`Touched`) leaves the duplicates to the
+    province's scan of everyone (a first download must not take minutes longer) and checks
+    the invariants everywhere.
 
     Returns report entries: ``duplicates_new`` (None: deferred), ``invariants_open``,
     ``redirected``."""
-    from kaltim_desktop.dedup.scan import FOCUS_LIMIT  # the detector loads rapidfuzz
     from kaltim_desktop.sync.oplog import ChangeSet
     from kaltim_desktop.sync.survivors import forward_late_edits, redirect_children
 
     report: dict[str, int | None] = {"duplicates_new": 0, "invariants_open": 0, "redirected": 0}
-    if len(persons) > FOCUS_LIMIT:
+    persons, households = touched.persons, touched.households
+    if touched.many:
         report["duplicates_new"] = None
-    elif persons:
-        report["duplicates_new"] = record_duplicates(session, person_ids=persons)
-    if households or persons:
-        report["invariants_open"] = check_invariants(session, households, persons)
+        report["invariants_open"] = check_invariants(session)
+    else:
+        if persons:
+            report["duplicates_new"] = record_duplicates(session, person_ids=persons)
+        if households or persons:
+            report["invariants_open"] = check_invariants(session, households, persons)
     if redirect:
         changes = ChangeSet(session, actor=None, action="sync.redirect")
         report["redirected"] = redirect_children(session, changes)

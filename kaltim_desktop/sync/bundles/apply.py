@@ -42,6 +42,7 @@ from kaltim_desktop.sync.bundles.policy import (
     device_of,
     in_scope,
 )
+from kaltim_desktop.sync.checks_review import Touched
 from kaltim_desktop.sync.clocks import load_clocks
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.ops import EncodedOp, encode_parts
@@ -92,8 +93,7 @@ class Applier:
         # Records with merge review items: every op to them derives the items again.
         self._reviewed: set[str] = reviewed_records(session)
         # What the import touched, for the checks that follow it (duplicates, invariants).
-        self.persons: set[str] = set()
-        self.households: set[str] = set()
+        self.touched = Touched()
         self.review_opened = 0  # conflicts and other merge items opened by this import
 
     def expect(self, ops: int) -> None:
@@ -290,16 +290,8 @@ class Applier:
         times = self._times(hlc[0])
         if hlc > self._max_hlc:
             self._max_hlc = hlc
-        if entity == "person":
-            self.persons.add(entity_id)
-        elif entity == "household":
-            self.households.add(entity_id)
-        else:
-            fields = op["set"]
-            if "household_id" in fields:
-                self.households.add(fields["household_id"])
-            if "person_id" in fields:  # a membership moved to another person
-                self.persons.add(fields["person_id"])
+        if not self.touched.many:
+            self.touched.add(entity, entity_id, op["set"])
         writes = self.writes
         writes.op_rows.append(
             (origin, seq, op["op_id"], hlc_text, entity, entity_id, action, encoded.base,

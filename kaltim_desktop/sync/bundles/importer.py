@@ -212,7 +212,7 @@ def _apply(
             applier.release_held()
             applier.finish()
             checked = after_import(
-                session, applier.persons, applier.households,
+                session, applier.touched,
                 redirect=ctx.trust.role == ROLE_PROVINCE and not dry_run,
             )  # fmt: skip
             checked["review_opened"] = applier.review_opened

@@ -119,3 +119,30 @@ def test_a_pair_decided_not_duplicate_is_not_raised_again(trio):
     with province.db.transaction() as session:
         assert record_duplicates(session) == 0
     assert _duplicates(province) == []
+
+
+def test_a_large_import_leaves_duplicates_to_the_full_scan_and_says_so(
+    province, laptop, monkeypatch
+):
+    from kaltim_desktop.sync import checks_review
+    from tests.sync.bundles.helpers import export_one, import_data, many_households
+
+    monkeypatch.setattr(checks_review, "FOCUS_LIMIT", 5)  # a first download, in small
+    many_households(laptop, 4)
+    result = import_data(province, export_one(laptop).read_bytes())
+    assert result.status == "applied"
+    assert result.report["duplicates_new"] is None
+    assert "W_DUPLICATE_SCAN_DEFERRED" in result.report["warnings"]
+    assert result.report["invariants_open"] == 0  # checked everywhere instead
+
+
+def test_what_an_import_touched_is_kept_only_while_it_is_few(monkeypatch):
+    from kaltim_desktop.sync import checks_review
+
+    monkeypatch.setattr(checks_review, "FOCUS_LIMIT", 3)
+    touched = checks_review.Touched()
+    touched.add("person", "p1", {})
+    touched.add("membership", "m1", {"household_id": "h1", "person_id": "p2"})
+    assert (touched.persons, touched.households, touched.many) == ({"p1", "p2"}, {"h1"}, False)
+    touched.add("household", "h2", {})
+    assert touched.many and not touched.persons and not touched.households
