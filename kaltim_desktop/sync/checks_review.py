@@ -112,60 +112,59 @@ def _breaches(
     """(entity, entity_id, key) → detail, for every invariant broken now (in the households
     and of the persons given, or everywhere)."""
     found: dict[tuple, dict] = {}
-    live = (Household.deleted.is_(False), Household.merged_into.is_(None))
-    where_households = (
+    # What counts for each rule: the same conditions find the breaches and list their records.
+    member = (Membership.current(), Household.deleted.is_(False), Household.merged_into.is_(None))
+    house = (Handover.deleted.is_(False), Handover.merged_into.is_(None),
+             Handover.stage != "cancelled")  # fmt: skip
+    grant = (Grant.deleted.is_(False), Grant.merged_into.is_(None), Grant.stage != "void")
+    in_households = (
         (lambda column: column.in_(sorted(household_ids))) if household_ids is not None else None
     )
     members = (
-        select(Membership.person_id, func.count(Membership.id))
+        select(Membership.person_id)
         .join(Household, Household.id == Membership.household_id)
-        .where(Membership.current(), *live)
+        .where(*member)
         .group_by(Membership.person_id)
         .having(func.count(Membership.id) > 1)
     )
-    if where_households is not None:
-        touched = select(Membership.person_id).where(where_households(Membership.household_id))
-        members = members.where(
-            Membership.person_id.in_(touched) | Membership.person_id.in_(sorted(person_ids))
-        )
-    for person_id, _count in session.execute(members):
-        households = session.scalars(
-            select(Membership.household_id)
-            .join(Household, Household.id == Membership.household_id)
-            .where(Membership.person_id == person_id, Membership.current(), *live)
-            .order_by(Membership.household_id)
-        ).all()
-        found[("person", person_id, "households")] = {"households": households}
     handovers = (
         select(Handover.household_id)
-        .where(Handover.deleted.is_(False), Handover.merged_into.is_(None))
-        .where(Handover.stage != "cancelled")
+        .where(*house)
         .group_by(Handover.household_id)
         .having(func.count(Handover.id) > 1)
     )
     grants = (
         select(Grant.household_id, Grant.programme, Grant.period)
-        .where(Grant.deleted.is_(False), Grant.merged_into.is_(None), Grant.stage != "void")
+        .where(*grant)
         .group_by(Grant.household_id, Grant.programme, Grant.period)
         .having(func.count(Grant.id) > 1)
     )
-    if where_households is not None:
-        handovers = handovers.where(where_households(Handover.household_id))
-        grants = grants.where(where_households(Grant.household_id))
+    if in_households is not None:
+        touched = select(Membership.person_id).where(in_households(Membership.household_id))
+        members = members.where(
+            Membership.person_id.in_(touched) | Membership.person_id.in_(sorted(person_ids))
+        )
+        handovers = handovers.where(in_households(Handover.household_id))
+        grants = grants.where(in_households(Grant.household_id))
+    for (person_id,) in session.execute(members):
+        households = session.scalars(
+            select(Membership.household_id)
+            .join(Household, Household.id == Membership.household_id)
+            .where(Membership.person_id == person_id, *member)
+            .order_by(Membership.household_id)
+        ).all()
+        found[("person", person_id, "households")] = {"households": households}
     for (household_id,) in session.execute(handovers):
         ids = session.scalars(
-            select(Handover.id)
-            .where(Handover.household_id == household_id, Handover.deleted.is_(False))
-            .where(Handover.merged_into.is_(None), Handover.stage != "cancelled")
+            select(Handover.id).where(Handover.household_id == household_id, *house)
             .order_by(Handover.id)
-        ).all()
+        ).all()  # fmt: skip
         found[("household", household_id, "handovers")] = {"handovers": ids}
     for household_id, programme, period in session.execute(grants):
         ids = session.scalars(
             select(Grant.id)
             .where(Grant.household_id == household_id, Grant.programme == programme)
-            .where(Grant.period == period, Grant.deleted.is_(False), Grant.stage != "void")
-            .where(Grant.merged_into.is_(None))
+            .where(Grant.period == period, *grant)
             .order_by(Grant.id)
         ).all()
         key = f"grants:{programme}:{period}"
