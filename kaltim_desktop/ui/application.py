@@ -86,13 +86,21 @@ class Startup(QObject):
     # -- demo data ---------------------------------------------------------------------------
 
     def _make_demo(self) -> None:
+        from kaltim_desktop.services.context import Actor
         from kaltim_desktop.services.demo import generate_demo
+        from kaltim_desktop.services.demo_review import add_demo_duplicates
 
         db = self.db
-        self.runner.run(
-            lambda progress: generate_demo(
+
+        def make(progress):
+            summary = generate_demo(
                 db, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED, progress=progress
-            ),
+            )
+            add_demo_duplicates(db, Actor.system())  # something for the review page
+            return summary
+
+        self.runner.run(
+            make,
             title=_("Creating the demo database"),
             on_done=lambda _summary: self._after_data(),
             on_error=self._demo_failed,

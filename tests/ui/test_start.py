@@ -8,8 +8,10 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
 
 from kaltim_desktop.db import backup_due, check_integrity
+from kaltim_desktop.models import ReviewItem
 from kaltim_desktop.services.context import get_setting
 from kaltim_desktop.services.installation import REGENCY_KEY, read_settings
 from kaltim_desktop.services.maintenance import data_summary
@@ -136,7 +138,9 @@ def test_demo_start_generates_data_off_the_gui_thread(qtbot, startup, db):
     s.start()
     assert s.dialog is None  # the data comes first, on a worker
     qtbot.waitUntil(lambda: s.dialog is not None, timeout=60_000)
-    assert data_summary(db).households == 500
+    assert data_summary(db).households == 500 + 4  # four heads registered again (review page)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ReviewItem)) >= 4
     dialog = s.dialog
     assert dialog.username.text() == DEMO_USERNAME
     assert DEMO_PASSWORD in "".join(
