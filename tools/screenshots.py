@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from kaltim_desktop import i18n  # noqa: E402
 from kaltim_desktop.db import open_database  # noqa: E402
 from kaltim_desktop.services.demo import generate_demo  # noqa: E402
+from kaltim_desktop.services.demo_review import add_demo_duplicates  # noqa: E402
 from kaltim_desktop.services.officers import add_officer, authenticate  # noqa: E402
 from kaltim_desktop.services.programme_lists import list_handover_rows  # noqa: E402
 from kaltim_desktop.ui.context import UiContext, UiEvents, ui_settings  # noqa: E402
@@ -166,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         generate_demo(db, households=args.households, seed=1)
         add_officer(db, None, username="admin", name="Rahmawati", password=PASSWORD, role="admin")
         actor = authenticate(db, "admin", PASSWORD)
+        add_demo_duplicates(db, actor)  # as the app's demo: pairs for the review page
         for language in languages:
             print(f"language {language}:")
             i18n.set_language(language)

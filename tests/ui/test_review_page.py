@@ -358,6 +358,19 @@ def test_checking_all_data_finds_the_same_man_registered_twice(qtbot, ui_context
     assert page.tabs.tabText(1) == "Duplicates (1)"
 
 
+def test_the_page_opens_where_there_is_something_to_review(qtbot, ui_context):
+    ui = ui_context
+    with ui.db.transaction() as session:
+        set_setting(session, "installation.regency", "64.72")
+    first = save_household(ui.db, ui.actor, family(), confirm_warnings=True)
+    second = save_household(ui.db, ui.actor, family(kk_number=None, rt=7), confirm_warnings=True)
+    put_item(ui.db, "d" * 64, "duplicate", "person", first.members[0].person_id,
+             other_id=second.members[0].person_id, level="duplicate", score=100)  # fmt: skip
+    page = open_page(qtbot, ui)
+    assert page.current_group() == "duplicates"  # no conflicts: not an empty first tab
+    assert page.lists["duplicates"].table.rowCount() == 1
+
+
 def test_the_navigation_shows_review_to_supervisors_only(qtbot, ui_context, ui_operator):
     ui = ui_context
     seed(ui)

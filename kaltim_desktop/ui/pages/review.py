@@ -98,7 +98,7 @@ class ItemList(QWidget):
         # The place takes the spare width; a name is rarely longer than 30 characters.
         self.place_column = names.index(_("Place"))
         self.table = make_table(names, stretch=self.place_column)
-        self.table.setColumnWidth(0, 240)
+        self.table.setColumnWidth(0, 380 if group == "duplicates" else 240)  # a pair of names
         self.table.activated.connect(lambda _index: self._open())  # Enter or a double click
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.closed = QCheckBox(_("Show settled items"))
@@ -255,9 +255,16 @@ class ReviewPage(Page):
         )
 
     def _show(self, item_list: ItemList, listing: ReviewListing) -> None:
+        first = self.counts is None
         self.counts = listing.counts
         self._name_tabs()
         item_list.show_listing(listing)
+        if first and not getattr(listing.counts, self.current_group(), 0):
+            # Open where the work is: the first group with open items.
+            waiting = [g for g in ("conflicts", "duplicates", "invariants")
+                       if getattr(listing.counts, g)]  # fmt: skip
+            if waiting:
+                self.show_group(waiting[0])
         total = sum((listing.counts.conflicts, listing.counts.duplicates,
                      listing.counts.invariants))  # fmt: skip
         self.setToolTip(
