@@ -19,7 +19,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kaltim_desktop.dedup.scan import FOCUS_LIMIT
+from kaltim_desktop.dedup.scan import FOCUS_LIMIT, scan_persons
 from kaltim_desktop.models import (
     DuplicateDecision,
     Grant,
@@ -32,7 +32,9 @@ from kaltim_desktop.models import (
 from kaltim_desktop.models.review import DUPLICATE, INVARIANT, OPEN, RESOLVED
 from kaltim_desktop.progress import Progress
 from kaltim_desktop.sync.canonical import canonical_json
+from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.review_items import item_id
+from kaltim_desktop.sync.survivors import forward_late_edits, redirect_children
 
 _CHUNK = 500
 # Above this many records (the detector's own limit for an indexed check) the checks after an
@@ -70,8 +72,6 @@ def record_duplicates(
     """Run the duplicate detector (on the persons given, or on everyone) and keep a review item
     per candidate pair; return how many pairs are new. A pair seen before keeps its item and
     status (a dismissed pair is not raised again)."""
-    from kaltim_desktop.dedup.scan import scan_persons  # the detector loads rapidfuzz
-
     candidates = scan_persons(
         session, person_ids=person_ids, decided=decided_pairs(session), progress=progress
     )
@@ -270,9 +270,6 @@ def after_import(session: Session, touched: Touched, *, redirect: bool) -> dict[
 
     Returns report entries: ``duplicates_new`` (None: deferred), ``invariants_open``,
     ``redirected``."""
-    from kaltim_desktop.sync.oplog import ChangeSet
-    from kaltim_desktop.sync.survivors import forward_late_edits, redirect_children
-
     report: dict[str, int | None] = {"duplicates_new": 0, "invariants_open": 0, "redirected": 0}
     persons, households = touched.persons, touched.households
     if touched.many:

@@ -114,11 +114,10 @@ def heads(writers: list[RecordOp]) -> list[RecordOp]:
     return sorted(found, key=RecordOp.order, reverse=True)
 
 
-def _head_detail(op: RecordOp, field: str) -> dict[str, Any]:
-    return {
-        "origin": op.origin, "seq": op.seq, "hlc": op.hlc, "actor": op.actor,
-        "action": op.action, "value": op.fields[field],
-    }  # fmt: skip
+def _op_detail(op: RecordOp, **what: Any) -> dict[str, Any]:
+    """Who wrote ``op``, where and when, with ``what`` it wrote (a value, or its fields)."""
+    return {"origin": op.origin, "seq": op.seq, "hlc": op.hlc, "actor": op.actor,
+            "action": op.action, **what}  # fmt: skip
 
 
 def _base_value(writers: list[RecordOp], current: list[RecordOp], field: str) -> Any:
@@ -137,7 +136,7 @@ def _conflict(field: str, writers: list[RecordOp]) -> ItemSpec | None:
     current = heads(writers)
     values = {json.dumps(h.fields[field], sort_keys=True) for h in current}
     detail = {
-        "heads": [_head_detail(h, field) for h in current],
+        "heads": [_op_detail(h, value=h.fields[field]) for h in current],
         "base": _base_value(writers, current, field),
     }
     status = OPEN if len(values) > 1 else RESOLVED
@@ -159,11 +158,6 @@ def _pair_kind(entity: str, a: RecordOp, b: RecordOp) -> str | None:
     return PARALLEL
 
 
-def _pair_detail(op: RecordOp) -> dict[str, Any]:
-    return {"origin": op.origin, "seq": op.seq, "hlc": op.hlc, "actor": op.actor,
-            "action": op.action, "fields": op.fields}  # fmt: skip
-
-
 def merge_record(entity: str, ops: list[RecordOp]) -> RecordMerge:
     """The provisional values and the review items of a record with these ops."""
     writers: dict[str, list[RecordOp]] = {}
@@ -183,6 +177,6 @@ def merge_record(entity: str, ops: list[RecordOp]) -> RecordMerge:
         resolved = any(z.action == "resolve" and z.supersedes(a) and z.supersedes(b) for z in ops)
         status = RESOLVED if resolved else (INFO if kind in (PARALLEL, REDIRECTED) else OPEN)
         first, second = sorted((a, b), key=lambda op: (op.origin, op.seq))
-        detail = {"ops": [_pair_detail(first), _pair_detail(second)]}
+        detail = {"ops": [_op_detail(op, fields=op.fields) for op in (first, second)]}
         items.append(ItemSpec(kind, f"{first.slot}|{second.slot}", status, detail))
     return RecordMerge(values, items)

@@ -78,7 +78,9 @@ def entity_counts(report: dict) -> str:
 
 
 # Warnings said in words by review_text (the others are shown by their code).
-REVIEW_WARNINGS = frozenset(("W_CONFLICTS", "W_DUPLICATE_CANDIDATES", "W_INVARIANTS"))
+REVIEW_WARNINGS = frozenset(
+    ("W_CONFLICTS", "W_DUPLICATE_CANDIDATES", "W_INVARIANTS", "W_DUPLICATE_SCAN_DEFERRED")
+)
 
 
 def review_text(report: dict) -> str:
@@ -127,10 +129,7 @@ def results_table(results, parent: QWidget | None = None) -> QTableWidget:
             review = review_text(report)
             if review:
                 detail += " — " + review
-            others = [
-                w for w in report.get("warnings") or ()
-                if w not in REVIEW_WARNINGS and w != "W_DUPLICATE_SCAN_DEFERRED"
-            ]  # fmt: skip
+            others = [w for w in report.get("warnings") or () if w not in REVIEW_WARNINGS]
             if others:
                 detail += " — " + ", ".join(others)
         else:
