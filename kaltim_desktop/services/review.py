@@ -46,6 +46,7 @@ from kaltim_desktop.services.context import (
 from kaltim_desktop.services.installation import REGENCY_KEY
 from kaltim_desktop.services.review_cards import place_name
 from kaltim_desktop.services.sync_trust import stored_registry
+from kaltim_desktop.sync.bundles.policy import in_scope
 from kaltim_desktop.trust.registry import ROLE_PROVINCE
 
 # The review screen's groups of kinds.
@@ -121,9 +122,7 @@ def _scope(session: Session, actor: Actor) -> tuple[str, ...] | None:
 
 
 def _inside(region: str | None, scope: tuple[str, ...] | None) -> bool:
-    return scope is None or any(
-        region is not None and (region == code or region.startswith(code + ".")) for code in scope
-    )
+    return scope is None or in_scope(region, scope)
 
 
 def _in_scope(query, scope: tuple[str, ...] | None):

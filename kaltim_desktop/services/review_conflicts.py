@@ -35,6 +35,7 @@ from kaltim_desktop.services.review import (
 from kaltim_desktop.services.review_cards import mask_identity
 from kaltim_desktop.services.review_values import clean_typed_value, input_kind
 from kaltim_desktop.services.sync_trust import stored_registry
+from kaltim_desktop.sync.bundles.policy import device_of
 from kaltim_desktop.sync.hlc import Hlc
 from kaltim_desktop.sync.oplog import ChangeSet
 from kaltim_desktop.sync.projection import decode_fields, hlc_time
@@ -107,7 +108,8 @@ def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
         names = dict(session.execute(officers).all())
         registry = stored_registry(session)
         laptops = registry.devices if registry is not None else {}
-        shown = None if pair else max(writes, key=lambda w: (w["hlc"], w["origin"]), default=None)
+        # The merge lists a conflict's heads winner first (sync.merge.heads).
+        shown = None if pair or not writes else writes[0]
         record = session.get(REPLICATED[item.entity], item.entity_id)
         fields = sorted({f for w in writes for f in w["value"]}) if pair else [item.field]
         current = {f: getattr(record, f, None) for f in fields} if record is not None else {}
@@ -132,7 +134,7 @@ def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
                 device_scope=tuple(getattr(laptops.get(device), "scope", ())),
             )
             for w in writes
-            for device in (w["origin"].rpartition("#")[0],)
+            for device in (device_of(w["origin"]),)
         )
         return ConflictDetail(
             item=review_row(item, labels_of(session, [item])),

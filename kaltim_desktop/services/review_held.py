@@ -15,10 +15,7 @@ from kaltim_desktop.db import Database
 from kaltim_desktop.models import SyncHeldOp, SyncOriginBlock
 from kaltim_desktop.services import sync_exchange
 from kaltim_desktop.services.context import Actor, require_role
-
-# The held reasons a supervisor may release (sync_exchange.release_held); "gap" waits for the
-# missing changes and releases itself.
-RELEASABLE = frozenset({"clock_skew", "revoked"})
+from kaltim_desktop.sync.bundles.policy import device_of
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ def held_overview(db: Database, actor: Actor) -> HeldOverview:
         ).all()  # fmt: skip
         # min() keeps the column's type, so the times come back as aware UTC datetimes.
         held = tuple(
-            HeldGroup(o, o.rpartition("#")[0], r, n, first, last, at, r in RELEASABLE)
+            HeldGroup(o, device_of(o), r, n, first, last, at, r in sync_exchange.HELD_FOR_REVIEW)
             for o, r, n, first, last, at in rows
         )
         blocked = tuple(

@@ -341,16 +341,21 @@ def sync_status(db: Database) -> SyncStatus:
     )
 
 
-def release_held(db: Database, actor: Actor, origin: str) -> int:
-    """Apply the changes of ``origin`` held for review (clock ahead, revoked laptop) after a
-    supervisor has looked at them; they were fully checked when they arrived. Returns how many
-    changes were applied."""
+# Reasons a change is held for a supervisor (the other reason, "gap", resolves itself).
+HELD_FOR_REVIEW = ("clock_skew", "revoked")
+
+
+def release_held(
+    db: Database, actor: Actor, origin: str, reasons: tuple[str, ...] = HELD_FOR_REVIEW
+) -> int:
+    """Apply the changes of ``origin`` held for review for ``reasons`` (clock ahead, revoked
+    laptop) after a supervisor has looked at them; they were fully checked when they arrived.
+    Returns how many changes were applied."""
     require_role(actor, "supervisor")
+    reasons = tuple(r for r in reasons if r in HELD_FOR_REVIEW)
     with db.transaction() as session:
         rows = session.scalars(
-            select(SyncHeldOp).where(
-                SyncHeldOp.origin == origin, SyncHeldOp.reason.in_(("clock_skew", "revoked"))
-            )
+            select(SyncHeldOp).where(SyncHeldOp.origin == origin, SyncHeldOp.reason.in_(reasons))
         ).all()
         if not rows:
             raise NotFound(_("No changes of this origin are held for review."))

@@ -133,13 +133,15 @@ class HeldPanel(QWidget):
                 "Apply the changes of laptop {device} held for review ({reason})? They were "
                 "fully checked when they arrived; applying them is recorded in the audit trail."
             ).format(device=group.device_id, reason=label(HELD_REASONS, group.reason)),
-            lambda: self.release(group.origin),
+            lambda: self.release(group.origin, group.reason),
         )
 
-    def release(self, origin: str) -> None:
+    def release(self, origin: str, reason: str) -> None:
+        """Apply the changes held for the reason the supervisor was asked about, and no other."""
         db, actor = self.ui.db, self.ui.actor
         self.ui.runner.run(
-            lambda _p: release_held(db, actor, origin), title=_("Applying held changes"),
+            lambda _p: release_held(db, actor, origin, (reason,)),
+            title=_("Applying held changes"),
             on_done=self._released, parent=self,
         )  # fmt: skip
 
