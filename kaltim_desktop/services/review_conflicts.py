@@ -108,8 +108,7 @@ def conflict_detail(db: Database, actor: Actor, item_id: str) -> ConflictDetail:
         names = dict(session.execute(officers).all())
         registry = stored_registry(session)
         laptops = registry.devices if registry is not None else {}
-        # The merge lists a conflict's heads winner first (sync.merge.heads).
-        shown = None if pair or not writes else writes[0]
+        shown = None if pair else max(writes, key=lambda w: (w["hlc"], w["origin"]), default=None)
         record = session.get(REPLICATED[item.entity], item.entity_id)
         fields = sorted({f for w in writes for f in w["value"]}) if pair else [item.field]
         current = {f: getattr(record, f, None) for f in fields} if record is not None else {}

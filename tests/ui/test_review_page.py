@@ -319,9 +319,10 @@ def test_held_changes_can_be_applied_anyway_when_held_for_review(qtbot, ui_conte
         for seq, reason in ((3, "gap"), (8, "clock_skew")):
             session.add(SyncHeldOp(origin="L-9F00#1", seq=seq, op_hash="0" * 64, line="{}",
                                    reason=reason, received_at=T0))  # fmt: skip
-    released = []
+    released, reasons_released = [], []
     monkeypatch.setattr(review_held, "release_held",
-                        lambda db, actor, origin: released.append(origin) or 1)  # fmt: skip
+                        lambda db, actor, origin, reasons: released.append(origin)
+                        or reasons_released.append(reasons) or 1)  # fmt: skip
     page = open_page(qtbot, ui)
     page.show_group("held")
     wait_tasks(qtbot, ui)
@@ -337,6 +338,7 @@ def test_held_changes_can_be_applied_anyway_when_held_for_review(qtbot, ui_conte
     answer_yes(qtbot, page.held.question)
     wait_tasks(qtbot, ui)
     assert released == ["L-9F00#1"]
+    assert reasons_released == [("clock_skew",)]  # only what the question named
 
 
 def test_checking_all_data_finds_the_same_man_registered_twice(qtbot, ui_context):

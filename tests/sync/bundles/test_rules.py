@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 
 from kaltim_desktop import durable_files
 from kaltim_desktop.errors import KaltimError
-from kaltim_desktop.models import Household, SyncHeldOp, SyncOp, SyncOriginBlock, SyncPeer
+from kaltim_desktop.models import (
+    Household,
+    SyncHeldOp,
+    SyncOp,
+    SyncOriginBlock,
+    SyncPeer,
+    utcnow,
+)
 from kaltim_desktop.services.households import save_household
 from kaltim_desktop.services.sync_exchange import export_bundles, import_bundles, release_held
 from kaltim_desktop.sync import oplog
@@ -216,3 +223,19 @@ def test_malformed_ops_from_an_enrolled_laptop_are_refused(province, laptop):
         result = import_data(province, craft(laptop, province, [bad]))
         assert (result.status, result.code) == ("rejected", "E_DAMAGED"), bad
     assert data_hash(province.db) == before
+
+
+def test_releasing_one_reason_leaves_the_others_held(province, laptop, monkeypatch):
+    """Apply anyway names one reason; a change held for another one stays held."""
+    save_household(laptop.db, laptop.actor, family())
+    ops = ops_of(laptop)
+    origin = ops[0]["origin"]
+    with province.db.transaction() as session:
+        for op, reason in ((ops[0], "clock_skew"), (ops[1], "revoked")):
+            session.add(SyncHeldOp(
+                origin=origin, seq=op["seq"], op_hash=sha256_hex(canonical_json(op)),
+                line=canonical_json(op), reason=reason, received_at=utcnow(),
+            ))  # fmt: skip
+    assert release_held(province.db, province.actor, origin, ("clock_skew",)) == 1
+    with province.db.read() as session:
+        assert [r.reason for r in session.scalars(select(SyncHeldOp))] == ["revoked"]
