@@ -8,6 +8,7 @@ the chosen language: ``23 Agustus 2024`` / ``Jumat, 23 Agustus 2024`` in Indones
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -133,3 +134,24 @@ def format_area_m2(dm2: int) -> str:
     """Format an area stored in dm² as square metres with a decimal comma: 720 → ``"7,2 m²"``."""
     metres = Decimal(dm2) / 100
     return f"{format_decimal(metres, format='#,##0.##', locale=_NUMBER_LOCALE)} m²"
+
+
+_TYPED_DATES = (  # (pattern, positions of year, month, day among its groups)
+    (re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$"), (2, 1, 0)),  # 17-08-1985
+    (re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$"), (2, 1, 0)),  # 17081985
+    (re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$"), (0, 1, 2)),  # 1985-08-17
+)
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A date as officers type it, day first (``17-08-1985``, ``17.08.1985``, ``17081985``) or
+    ISO; None for empty text. Raises ``ValueError`` for anything else or an impossible date."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern, (year, month, day) in _TYPED_DATES:
+        match = pattern.match(text)
+        if match:
+            parts = [int(g) for g in match.groups()]
+            return date(parts[year], parts[month], parts[day])
+    raise ValueError(text)

@@ -10,7 +10,6 @@ count: the rest of the form is what it already was.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desktop.domain import vocab
+from kaltim_desktop.domain.formatting import parse_typed_date
 from kaltim_desktop.domain.regions import region_tree
 from kaltim_desktop.errors import Issue, ValidationError, WarningsNotConfirmed
 from kaltim_desktop.i18n import _
@@ -51,7 +51,6 @@ CHOICES: dict[str, dict[str, str]] = {
     "education": vocab.EDUCATION,
     "disability": vocab.DISABILITY,
 }
-_DMY = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
 
 
 def input_kind(entity: str, field: str) -> str | None:
@@ -71,12 +70,8 @@ def _parse(field: str, kind: str, value: Any) -> Any:
     if not text:
         return None
     if kind == DATE:
-        match = _DMY.match(text)
         try:
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                return date(year, month, day)
-            return date.fromisoformat(text)
+            return parse_typed_date(text)
         except ValueError:
             raise _refuse(field, "value.date", _("Type the date as dd-mm-yyyy.")) from None
     if kind == NUMBER:

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from kaltim_desktop.domain.formatting import parse_typed_date
 from kaltim_desktop.errors import Issue
 from kaltim_desktop.i18n import _
 
-_DMY = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5300"
 
@@ -31,15 +28,7 @@ class DateField(QLineEdit):
         self.setMaxLength(10)
 
     def value(self) -> date | None:
-        text = self.text().strip()
-        if not text:
-            return None
-        for pattern, order in ((_DMY, (2, 1, 0)), (_COMPACT, (2, 1, 0)), (_ISO, (0, 1, 2))):
-            match = pattern.match(text)
-            if match:
-                parts = [int(g) for g in match.groups()]
-                return date(parts[order[0]], parts[order[1]], parts[order[2]])
-        raise ValueError(text)
+        return parse_typed_date(self.text())
 
     def is_valid(self) -> bool:
         try:

@@ -159,3 +159,15 @@ def test_area() -> None:
     assert format_area_m2(4525) == "45,25 m²"
     assert format_area_m2(123_456) == "1.234,56 m²"
     assert format_area_m2(0) == "0 m²"
+
+
+def test_typed_dates_are_read_day_first_or_iso():
+    from kaltim_desktop.domain.formatting import parse_typed_date
+
+    expected = date(1985, 8, 17)
+    for text in ("17-08-1985", "17.08.1985", "17/8/1985", " 17081985 ", "1985-08-17"):
+        assert parse_typed_date(text) == expected, text
+    assert parse_typed_date("  ") is None
+    for text in ("31-02-1985", "1985", "17-08-85", "tujuh belas"):
+        with pytest.raises(ValueError):
+            parse_typed_date(text)
