@@ -10,20 +10,17 @@ from __future__ import annotations
 import argparse
 
 from kaltim_desktop.cli.output import print_json
-from kaltim_desktop.cli.sync_commands import _actor, _as_user
+from kaltim_desktop.cli.sync_commands import _actor, _as_user, _group
 from kaltim_desktop.i18n import _
 from kaltim_desktop.services.erasure import REASON_LABELS, purge_person
 from kaltim_desktop.sync.purge import REASONS
 
 
 def register(commands: argparse._SubParsersAction, add_json) -> None:
-    group = commands.add_parser(
-        "person",
-        help=_("erase a person (province office)"),
-        description=_("Erase a person's personal data on every installation."),
-    )
-    group.set_defaults(group_parser=group)
-    sub = group.add_subparsers(metavar="ACTION", title=_("actions"))
+    sub = _group(
+        commands, "person", _("erase a person (province office)"),
+        _("Erase a person's personal data on every installation."),
+    )  # fmt: skip
     purge = sub.add_parser(
         "purge",
         help=_("erase a person's personal data everywhere (cannot be undone)"),

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from kaltim_desktop.db import Database
 from kaltim_desktop.errors import Issue, NotFound, PermissionDenied, ValidationError
 from kaltim_desktop.i18n import N_, _
-from kaltim_desktop.models import Household, Membership, Person, SyncOp
+from kaltim_desktop.models import Household, Membership, Person
 from kaltim_desktop.services.context import (
     INSTALLATION_PROVINCE,
     Actor,
@@ -27,6 +27,7 @@ from kaltim_desktop.services.context import (
 )
 from kaltim_desktop.sync import purge, purge_audit
 from kaltim_desktop.sync.oplog import ChangeSet
+from kaltim_desktop.sync.survivors import record_partition
 
 __all__ = ["REASON_LABELS", "PurgeResult", "purge_person"]
 
@@ -67,7 +68,7 @@ def purge_person(db: Database, actor: Actor, person_id: str, reason: str) -> Pur
                 _("Erasure belongs to the province; ask the province office to erase.")
             )
         person = session.get(Person, person_id)
-        if person is None or purge.erased(session).get(("person", person_id)) == purge.RECORD:
+        if person is None or purge.is_purged(session, "person", person_id):
             raise NotFound(_("The person was not found."))
         memberships = session.execute(
             select(Membership.id, Household.village_code)
@@ -78,12 +79,7 @@ def purge_person(db: Database, actor: Actor, person_id: str, reason: str) -> Pur
         for membership_id, village_code in memberships:
             changes.delete("membership", membership_id, partition=village_code)
         # The purge op travels where the person's ops went: their partition.
-        partition = session.scalar(
-            select(SyncOp.partition)
-            .where(SyncOp.entity == "person", SyncOp.entity_id == person_id)
-            .where(SyncOp.partition.is_not(None))
-            .limit(1)
-        )
+        partition = record_partition(session, person_id)
         changes.purge("person", person_id, reason=reason, partition=partition)
         changes.main_record("person", person_id)
         changes.commit(audit_extra={"reason": reason})
