@@ -69,7 +69,8 @@ def nik_groups(records: Sequence[PersonRecord], focus: Collection[int] | None) -
     return groups
 
 
-def _name_block(record: PersonRecord) -> tuple[str, ...]:
+def name_block(record: PersonRecord) -> tuple[str, ...]:
+    """The folded name words in order: the same for the same name written in any order."""
     return tuple(sorted(record.key))
 
 
@@ -99,7 +100,7 @@ def _bucket_pairs(members: list[int], records: Sequence[PersonRecord]) -> Iterat
         return
     by_name: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i in members:
-        by_name[_name_block(records[i])].append(i)
+        by_name[name_block(records[i])].append(i)
     for same in by_name.values():
         yield from combinations(same, 2)
 
@@ -168,13 +169,6 @@ def date_blocks(
         tick(total, total)
 
 
-def _born(record: PersonRecord) -> int | None:
-    """The declared birth date, else the NIK's."""
-    return (
-        record.birth if record.birth is not None else (record.dates[-1] if record.dates else None)
-    )
-
-
 def _near_birth(a: int | None, b: int | None) -> bool:
     """Two of year, month and day agree."""
     if a is None or b is None:
@@ -191,7 +185,7 @@ def _name_group_pairs(members: list[int], records: Sequence[PersonRecord]) -> It
         return
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for i in members:
-        record, born = records[i], _born(records[i])
+        record, born = records[i], records[i].born
         if record.village is not None:
             buckets[("d", record.village[:8])].append(i)
         if born is not None:
@@ -214,7 +208,7 @@ def name_blocks(
     """Pairs of rule 3 (the same folded name, and the same district or nearly the same birth
     date) that share no date key and no NIK, since rules 1 and 2 produced those already."""
     named = [i for i, record in enumerate(records) if record.key]
-    for members in _runs(named, lambda i: _name_block(records[i])):
+    for members in _runs(named, lambda i: name_block(records[i])):
         members.sort()
         for i, j in _name_group_pairs(members, records):
             if focus is not None and i not in focus and j not in focus:
@@ -227,7 +221,7 @@ def name_blocks(
             same_district = (
                 a.village is not None and b.village is not None and (a.village[:8] == b.village[:8])
             )
-            if same_district or _near_birth(_born(a), _born(b)):
+            if same_district or _near_birth(a.born, b.born):
                 yield (i, j) if i < j else (j, i)
 
 
@@ -261,6 +255,6 @@ def undated_blocks(
                 a, b = records[pair[0]], records[pair[1]]
                 if a.nik is not None and a.nik == b.nik:
                     continue
-                if _name_block(a) == _name_block(b) and a.village[:8] == b.village[:8]:
+                if name_block(a) == name_block(b) and a.village[:8] == b.village[:8]:
                     continue  # produced by rule 3
                 yield pair

@@ -6,21 +6,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from itertools import chain, combinations
 
-from kaltim_desktop.dedup.blocking import date_blocks, name_blocks, nik_groups, undated_blocks
+from kaltim_desktop.dedup.blocking import (
+    date_blocks,
+    name_block,
+    name_blocks,
+    nik_groups,
+    undated_blocks,
+)
 from kaltim_desktop.dedup.names import release_caches
 from kaltim_desktop.dedup.records import PersonRecord
-from kaltim_desktop.dedup.scoring import Candidate, candidate, score_pair
+from kaltim_desktop.dedup.scoring import Candidate, candidate
 from kaltim_desktop.progress import NullProgress, Progress
 
-DUPLICATE_LEVEL = "duplicate"
 LARGE_SCAN = 50_000
 """After scanning more records than this, the name caches are emptied too."""
-
-
-def _same_nik(a: PersonRecord, b: PersonRecord) -> Candidate:
-    score, reasons = score_pair(a, b)  # type: ignore[misc]  # no floor: never None
-    first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-    return Candidate(first, second, DUPLICATE_LEVEL, score, reasons)
 
 
 def _neighbours(records: Sequence[PersonRecord], wanted: set[str]) -> list[PersonRecord]:
@@ -31,7 +30,7 @@ def _neighbours(records: Sequence[PersonRecord], wanted: set[str]) -> list[Perso
     niks = {r.nik for r in targets if r.nik is not None}
     keys = {k for r in targets for k in r.dates}
     districts = {r.village[:8] for r in targets if r.village is not None}
-    names = {tuple(sorted(r.key)) for r in targets if r.key}
+    names = {name_block(r) for r in targets if r.key}
     return [
         r
         for r in records
@@ -39,7 +38,7 @@ def _neighbours(records: Sequence[PersonRecord], wanted: set[str]) -> list[Perso
         or r.nik in niks
         or not keys.isdisjoint(r.dates)
         or (r.village is not None and r.village[:8] in districts)
-        or tuple(sorted(r.key)) in names
+        or name_block(r) in names
     ]
 
 
@@ -79,7 +78,7 @@ def find_candidates(
     for group in nik_groups(records, focus_idx):
         for i, j in combinations(group, 2):
             if focus_idx is None or i in focus_idx or j in focus_idx:
-                found.append(_same_nik(records[i], records[j]))
+                found.append(candidate(records[i], records[j]))  # a NIK lifts it to "duplicate"
     progress.check()
     pairs = chain(
         date_blocks(records, focus_idx, tick),

@@ -153,7 +153,6 @@ def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     aligned = _aligned(short, long)
     if extra:
         aligned -= extra * EXTRA_WORD_PENALTY + (SINGLE_WORD_PENALTY if len(short) == 1 else 0)
-    if extra:
         # Compounds: "Abdulrahman" against "Abdul Rahman" differs only by the space.
         aligned = max(aligned, ratio("".join(a), "".join(b)) - 2)
     return max(0, round(aligned))

@@ -99,12 +99,9 @@ class PersonRecord:
     dates: tuple[int, ...] = field(default=())
 
     @property
-    def district(self) -> str | None:
-        return self.village[:8] if self.village else None
-
-    @property
-    def regency(self) -> str | None:
-        return self.village[:5] if self.village else None
+    def born(self) -> int | None:
+        """The declared birth date, else the NIK's (the last date key)."""
+        return self.birth if self.birth is not None else (self.dates[-1] if self.dates else None)
 
 
 def make_record(

@@ -120,8 +120,7 @@ def _date_evidence(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> int:
         reasons.append(BIRTH_DATE_FROM_NIK)
         return NIK_DATE_COST
     # Without a declared date, the NIK's date stands in for it (the last date key).
-    born_a = a.birth if a.birth is not None else (a.dates[-1] if a.dates else None)
-    born_b = b.birth if b.birth is not None else (b.dates[-1] if b.dates else None)
+    born_a, born_b = a.born, b.born
     if born_a is None or born_b is None:
         return UNKNOWN_DATE_COST
     if _near_dates(born_a, born_b):
