@@ -62,6 +62,7 @@ from kaltim_desktop.models import (
     SyncHeldOp,
     SyncOp,
 )
+from kaltim_desktop.sync.canonical import canonical_json
 from kaltim_desktop.sync.ops import EncodedOp, encode_parts
 from kaltim_desktop.sync.projection import writable_columns
 from kaltim_desktop.sync.purge_audit import SCRUB_SETTING, redact_audit
@@ -101,7 +102,6 @@ _COPIED = {
 }
 _MARK_JSON = '"redacted":true'
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 @functools.cache
@@ -176,10 +176,6 @@ def is_redacted_fields(fields: Any) -> bool:
     """Whether a stored ``fields`` JSON text is a redacted payload (the marker is a key; inside a
     JSON string the same characters would be escaped)."""
     return type(fields) is str and _MARK_JSON in fields
-
-
-def _dump(fields: dict) -> str:
-    return _dumps(fields) if fields else "{}"
 
 
 # ---- redact ------------------------------------------------------------------------------------
@@ -273,7 +269,7 @@ def _store(session: Session, origin: str, seq: int, fields: dict, prev: dict) ->
     session.execute(
         update(SyncOp)
         .where(SyncOp.origin == origin, SyncOp.seq == seq)
-        .values(fields=_dump(fields), prev=_dump(prev)),
+        .values(fields=canonical_json(fields), prev=canonical_json(prev)),
         execution_options={"synchronize_session": False},
     )
 
@@ -327,7 +323,7 @@ def _redact_held(session: Session, record: tuple[str, str], copies: dict) -> Non
         else:
             continue
         op.update({"set": redacted[0], "prev": redacted[1], HASH_KEY: held.op_hash})
-        held.line = json.dumps(op, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        held.line = canonical_json(op)
 
 
 def _remember(session: Session, marks: dict[tuple[str, str], str]) -> None:
@@ -335,7 +331,7 @@ def _remember(session: Session, marks: dict[tuple[str, str], str]) -> None:
     for key, kind in marks.items():
         if known.get(key) != RECORD:  # a record stays a record even if it was a copy too
             known[key] = kind
-    value = _dumps({f"{e}/{i}": kind for (e, i), kind in sorted(known.items())})
+    value = canonical_json({f"{e}/{i}": kind for (e, i), kind in sorted(known.items())})
     for name, text_value in ((ERASED_SETTING, value), (SCRUB_SETTING, "1")):
         row = session.get(Setting, name)
         if row is None:
